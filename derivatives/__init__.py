@@ -1,0 +1,1 @@
+"""Placeholder while modules are written."""
