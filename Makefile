@@ -1,0 +1,43 @@
+# Two commands do all set-up: `make html` builds the site, `make test` runs every test.
+# Both create .venv on first use and reinstall when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BUILD  := build
+SITE   := $(BUILD)/html
+SPHINXOPTS ?=
+SPHINX := $(BIN)/sphinx-build -c conf -n -W --keep-going $(SPHINXOPTS) docs
+
+.PHONY: html test serve bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[docs,test]'
+	@touch $@
+
+html: $(STAMP)
+	$(SPHINX) $(SITE)
+	@echo "Site built: $(SITE)/index.html"
+
+test: html
+	DERIVATIVES_SITE=$(SITE) $(BIN)/python -m pytest
+
+serve: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'sphinx-autobuild>=2024.10'
+	$(BIN)/sphinx-autobuild -c conf -n --keep-going $(SPHINXOPTS) \
+		--watch derivatives --watch conf \
+		--ignore '*.ipynb_checkpoints*' --ignore '*/__pycache__/*' \
+		docs $(SITE)
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python tests/benchmarks/run.py
+
+clean:
+	rm -rf $(BUILD) .pytest_cache .hypothesis

@@ -1,0 +1,161 @@
+"""Sphinx configuration of the derivatives site.
+
+Used as ``sphinx-build -c conf docs build/html``: ``docs/`` holds content only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tomllib
+from importlib.metadata import distribution
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "derivatives"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+# -- Reproducibility ----------------------------------------------------------
+# Kernels are child processes and inherit this environment: matplotlib reads the
+# rc file (fixed SVG hash salt, no dates), IPython reads the kernel profile below.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+os.environ["MATPLOTLIBRC"] = str(Path(__file__).with_name("matplotlibrc"))
+os.environ["PYTHONHASHSEED"] = "0"
+
+_IPYTHONDIR = ROOT / "build" / ".ipython"
+_kernel_config = _IPYTHONDIR / "profile_default" / "ipython_kernel_config.py"
+_kernel_config.parent.mkdir(parents=True, exist_ok=True)
+_kernel_config.write_text(
+    (Path(__file__).with_name("ipython_kernel_config.py")).read_text(encoding="utf-8"),
+    encoding="utf-8",
+)
+os.environ["IPYTHONDIR"] = str(_IPYTHONDIR)
+
+# -- Project -------------------------------------------------------------------
+project = "derivatives"
+author = "the derivatives authors"
+copyright = "the derivatives authors"
+release = version = PYPROJECT["project"]["version"]
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx_autodoc_typehints",
+    "sphinx.ext.viewcode",
+    "sphinx_copybutton",
+    "sphinx_design",
+]
+
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute"]
+root_doc = "index"
+nitpicky = True
+# Types from other projects: no inventories are fetched (the build is offline),
+# so their names are shown without a link instead of failing the nitpicky build.
+nitpick_ignore_regex = [
+    (r"py:.*", r"(sympy|matplotlib|numpy|collections\.abc|typing|fractions)\..*"),
+    (r"py:.*", r"(Callable|Sequence|Mapping|Iterable|Iterator|NamedTuple|Expr|Symbol|Figure|Axes)"),
+    (r"py:.*", r"(float|int|str|bool|complex|object|list|tuple|dict|None|Fraction|Real|Any)"),
+    (r"py:.*", r"random\..*"),
+    # Plain-words types of numpydoc "Parameters" sections ("float, optional", "real number").
+    (r"py:class", r"(optional|callable|sequence|mapping|real numbers?|default .*|[{\"].*|.*[}\"])"),
+]
+
+# -- MyST and MyST-NB ------------------------------------------------------------
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]
+myst_heading_anchors = 3
+
+nb_execution_mode = "cache"
+nb_execution_timeout = 300
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
+
+
+def _package_hash() -> str:
+    """A digest of the package's source: the execution cache is keyed on it."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+PACKAGE_HASH = _package_hash()
+# MyST-NB's cache key covers a page's code, not the package it imports: a new
+# cache per package version means no page is ever published from stale output.
+nb_execution_cache_path = str(
+    Path(os.environ.get("DERIVATIVES_CACHE", ROOT / "build" / ".jupyter_cache")) / PACKAGE_HASH
+)
+
+# -- Autodoc -------------------------------------------------------------------
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_default_options = {"members": True, "show-inheritance": False}
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+typehints_use_rtype = False
+typehints_defaults = "comma"
+always_document_param_types = True
+
+# -- Math without a network ----------------------------------------------------
+# Sphinx loads MathJax from a CDN by default, which fails offline. MathJax 3 is
+# taken from a PyPI distribution and only the files the site uses are shipped.
+
+
+def _offline_mathjax() -> Path:
+    """Copy MathJax's TeX-to-HTML bundle and its fonts into the build directory."""
+    mathjax = Path(str(distribution("sphinx-mathjax-offline").locate_file(_MATHJAX)))
+    target = ROOT / "build" / ".mathjax"
+    for name in ("tex-chtml.js", "output/chtml/fonts/woff-v2"):
+        source, copy = mathjax / name, target / "mathjax" / name
+        if source.is_dir():
+            shutil.copytree(source, copy, dirs_exist_ok=True)
+        else:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, copy)
+    return target
+
+
+_MATHJAX = "sphinx-mathjax-offline/static/mathjax"
+mathjax_path = "mathjax/tex-chtml.js"
+
+# -- HTML ------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "derivatives"
+html_last_updated_fmt = None
+html_static_path = ["_static", str(_offline_mathjax())]
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+    "home_page_in_toc": True,
+}
+copybutton_prompt_text = r">>> |\.\.\. |\$ |In \[\d*\]: | {2,5}\.\.\.: | {5,8}: "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_exclude = ".linenos, .gp, .go"
+
+
+def _outdated_on_package_change(app, env, added, changed, removed):  # type: ignore[no-untyped-def]
+    """Re-read every page when the package changed since the last build."""
+    if getattr(env, "derivatives_package_hash", None) == PACKAGE_HASH:
+        return []
+    env.derivatives_package_hash = PACKAGE_HASH
+    return sorted(env.found_docs)
+
+
+def _keep_reports_out_of_the_site(app, exception):  # type: ignore[no-untyped-def]
+    """MyST-NB writes execution tracebacks into the output: move them beside it."""
+    reports = Path(app.outdir) / "reports"
+    if reports.is_dir():
+        kept = Path(app.outdir).parent / "reports"
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.move(reports, kept)
+
+
+def setup(app):  # type: ignore[no-untyped-def]
+    app.connect("env-get-outdated", _outdated_on_package_change)
+    app.connect("build-finished", _keep_reports_out_of_the_site)

@@ -1,0 +1,5 @@
+# Kernels that execute the pages: inline SVG figures, no history database.
+c = get_config()  # noqa: F821
+c.InteractiveShellApp.matplotlib = "inline"
+c.InlineBackend.figure_formats = {"svg"}
+c.HistoryManager.enabled = False

@@ -1,0 +1,346 @@
+"""Exact derivatives with SymPy.
+
+Nudging ``w`` by a small ``eps`` *estimates* a derivative; a computer algebra
+system *derives* it, applying the differentiation rules (power, product,
+quotient, chain) to the formula itself. The answer is another formula, such as
+``2*w`` for ``w**2``, which can then be evaluated exactly at any point:
+``-1/w**2`` at ``w = 2`` is the fraction ``-1/4``, where nudging ``w`` by
+``0.001`` estimates ``-0.249875...``.
+
+These helpers are thin wrappers around :func:`sympy.diff`, ``subs`` and
+:func:`sympy.lambdify`. They accept SymPy expressions (and plain numbers as
+constants), never strings: no helper turns text into an expression.
+
+- :func:`derivative` -- the n-th derivative of an expression.
+- :func:`evaluate` -- substitute exact values for every free symbol.
+- :func:`gradient` -- all partial derivatives, in the order asked for.
+- :func:`as_function` -- a fast numerical function (NumPy) of an expression.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import sympy
+from sympy.core.function import AppliedUndef
+
+__all__ = ["as_function", "derivative", "evaluate", "gradient"]
+
+_MAX_ORDER = 100  # SymPy differentiates once per order: bound the work
+
+_NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
+_UNEVALUATED = (AppliedUndef, sympy.Derivative, sympy.Integral, sympy.Subs)
+
+
+def _describe(value: object) -> str:
+    return f"{type(value).__name__} {value!r}"
+
+
+def _as_number(value: object, name: str) -> sympy.Expr:
+    """Return ``value`` as an exact SymPy real number, or raise."""
+    if isinstance(value, sympy.Basic):
+        if isinstance(value, sympy.Expr) and value.is_number:
+            if value.has(*_NOT_FINITE):
+                raise ValueError(f"{name} must be a finite real number, got {value}")
+            if value.is_real:
+                return value
+        raise TypeError(f"{name} must be a real number, got {_describe(value)}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {_describe(value)}")
+    if isinstance(value, numbers.Integral):
+        return sympy.Integer(int(value))
+    if isinstance(value, numbers.Rational):
+        return sympy.Rational(value.numerator, value.denominator)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    return sympy.Float(float(value))
+
+
+def _check_expr(expr: object) -> sympy.Expr:
+    """Return ``expr`` as a SymPy expression; plain numbers become constants."""
+    if isinstance(expr, sympy.Expr):
+        return expr
+    if isinstance(expr, numbers.Real) and not isinstance(expr, bool):
+        return _as_number(expr, "expr")
+    raise TypeError(f"expr must be a SymPy expression, got {_describe(expr)}")
+
+
+def _check_symbol(value: object, name: str) -> sympy.Symbol:
+    if not isinstance(value, sympy.Symbol):
+        raise TypeError(f"{name} must be a SymPy Symbol, got {_describe(value)}")
+    return value
+
+
+def _check_order(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"n must be a non-negative int, got {_describe(n)}")
+    if not 0 <= int(n) <= _MAX_ORDER:
+        raise ValueError(f"n must be an int from 0 to {_MAX_ORDER}, got {n}")
+    return int(n)
+
+
+def _check_variables(variables: object) -> tuple[sympy.Symbol, ...]:
+    if not isinstance(variables, (list, tuple)):
+        raise TypeError(
+            f"variables must be a list or tuple of SymPy Symbols, got {_describe(variables)}"
+        )
+    if not variables:
+        raise ValueError("variables must name at least one SymPy Symbol, got none")
+    symbols = tuple(_check_symbol(v, f"variables[{i}]") for i, v in enumerate(variables))
+    repeated = sorted({str(s) for s in symbols if symbols.count(s) > 1})
+    if repeated:
+        raise ValueError(f"variables must be distinct, got {', '.join(repeated)} more than once")
+    return symbols
+
+
+def _check_values(values: object) -> dict[sympy.Symbol, sympy.Expr]:
+    if not isinstance(values, Mapping):
+        raise TypeError(
+            f"values must be a mapping from SymPy Symbols to numbers, got {_describe(values)}"
+        )
+    checked = {}
+    for key, value in values.items():
+        symbol = _check_symbol(key, "each key of values")
+        checked[symbol] = _as_number(value, f"values[{symbol}]")
+    return checked
+
+
+def _check_covered(expr: sympy.Expr, given: Collection[sympy.Symbol], name: str) -> None:
+    """Raise if ``expr`` has a free symbol that ``given`` does not contain."""
+    missing = sorted(str(s) for s in expr.free_symbols if s not in given)
+    if missing:
+        raise ValueError(f"{name} is missing free symbol(s) of expr: {', '.join(missing)}")
+
+
+def _check_explicit(expr: sympy.Expr) -> None:
+    """Raise if ``expr`` holds something NumPy cannot compute, such as ``f(w)``."""
+    found = sorted(str(part) for part in expr.atoms(*_UNEVALUATED))
+    if found:
+        raise ValueError(f"expr must be an explicit formula, got unevaluated {', '.join(found)}")
+
+
+def _as_array(value: object, name: str) -> npt.NDArray[np.inexact[Any]]:
+    """Return ``value`` as a finite float or complex array, or raise."""
+    array = np.asarray(value)
+    if array.dtype.kind not in "iufc":
+        raise TypeError(f"{name} must be a real or complex number or array, got {_describe(value)}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return array.astype(np.result_type(array.dtype, np.float64))
+
+
+def derivative(expr: sympy.Expr | float, var: sympy.Symbol, n: int = 1) -> sympy.Expr:
+    """Differentiate ``expr`` ``n`` times with respect to ``var``.
+
+    The result is what :func:`sympy.diff` returns; it is not passed through
+    :func:`sympy.simplify`, which can take very long on large expressions.
+
+    Parameters
+    ----------
+    expr : sympy.Expr or int or float or fractions.Fraction
+        The expression to differentiate. A plain number is a constant.
+    var : sympy.Symbol
+        The variable to differentiate with respect to.
+    n : int, default 1
+        The order of the derivative, from 0 (``expr`` itself) to 100.
+
+    Returns
+    -------
+    sympy.Expr
+        The n-th derivative of ``expr``.
+
+    Raises
+    ------
+    TypeError
+        If ``expr`` is not a SymPy expression or a real number (strings are
+        never parsed), ``var`` is not a Symbol, or ``n`` is not an int.
+    ValueError
+        If ``n`` is negative or larger than 100.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> w = sympy.Symbol("w")
+    >>> derivative(w**3, w)
+    3*w**2
+    >>> derivative(1 / w, w)
+    -1/w**2
+    >>> derivative(w**5, w, n=3)
+    60*w**2
+    """
+    checked = _check_expr(expr)
+    symbol = _check_symbol(var, "var")
+    order = _check_order(n)
+    return sympy.diff(checked, symbol, order)
+
+
+def evaluate(expr: sympy.Expr | float, values: Mapping[sympy.Symbol, object]) -> sympy.Expr:
+    """Substitute an exact value for every free symbol of ``expr``.
+
+    Integers become :class:`sympy.Integer`, fractions become
+    :class:`sympy.Rational` and floats become :class:`sympy.Float`, so a
+    calculation on exact inputs stays exact.
+
+    Parameters
+    ----------
+    expr : sympy.Expr or int or float or fractions.Fraction
+        The expression to evaluate.
+    values : Mapping[sympy.Symbol, number]
+        A finite real value (int, float, Fraction or SymPy number such as
+        ``sympy.pi``) for each free symbol of ``expr``. Extra symbols are
+        ignored, so one mapping can serve several expressions.
+
+    Returns
+    -------
+    sympy.Expr
+        The value of ``expr``, usually a SymPy number.
+
+    Raises
+    ------
+    TypeError
+        If ``expr`` is not a SymPy expression or a real number, ``values`` is
+        not a mapping, a key is not a Symbol, or a value is not a real number.
+    ValueError
+        If a value is infinite or nan, a free symbol of ``expr`` has no value,
+        or ``expr`` is undefined or infinite there (such as ``1/w`` at 0).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from fractions import Fraction
+    >>> w = sympy.Symbol("w")
+    >>> evaluate(derivative(1 / w, w), {w: 2})
+    -1/4
+    >>> evaluate(w**2, {w: Fraction(1, 3)})
+    1/9
+    >>> evaluate(w**2, {w: 0.5})
+    0.250000000000000
+    """
+    checked = _check_expr(expr)
+    exact = _check_values(values)
+    _check_covered(checked, exact, "values")
+    result = checked.subs(exact)
+    if result.has(*_NOT_FINITE):
+        raise ValueError(f"expr is undefined or infinite at {exact}: got {result}")
+    return result
+
+
+def gradient(
+    expr: sympy.Expr | float, variables: list[sympy.Symbol] | tuple[sympy.Symbol, ...]
+) -> list[sympy.Expr]:
+    """Return the partial derivatives of ``expr``, one per variable.
+
+    Parameters
+    ----------
+    expr : sympy.Expr or int or float or fractions.Fraction
+        The expression to differentiate.
+    variables : list or tuple of sympy.Symbol
+        The distinct variables, in the order the partials are wanted.
+
+    Returns
+    -------
+    list of sympy.Expr
+        ``[d expr / d variables[0], d expr / d variables[1], ...]``.
+
+    Raises
+    ------
+    TypeError
+        If ``expr`` is not a SymPy expression or a real number, ``variables``
+        is not a list or tuple, or one of its items is not a Symbol.
+    ValueError
+        If ``variables`` is empty or names a symbol twice.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> a, b, c = sympy.symbols("a b c")
+    >>> gradient(a * b + c, [a, b, c])
+    [b, a, 1]
+    >>> gradient(a * b + a * c**2, [a, c])
+    [b + c**2, 2*a*c]
+    """
+    checked = _check_expr(expr)
+    return [sympy.diff(checked, v) for v in _check_variables(variables)]
+
+
+def as_function(
+    expr: sympy.Expr | float, *variables: sympy.Symbol
+) -> Callable[..., float | complex | npt.NDArray[np.inexact[Any]]]:
+    """Turn ``expr`` into a numerical function of ``variables`` (via NumPy).
+
+    The function takes one argument per variable, in order. Arguments may be
+    numbers or arrays; they broadcast against each other like NumPy arrays,
+    and a constant ``expr`` is broadcast to their shape. Ints become floats.
+    Division by zero and the like follow NumPy (``inf`` or ``nan`` with a
+    ``RuntimeWarning``).
+
+    Parameters
+    ----------
+    expr : sympy.Expr or int or float or fractions.Fraction
+        An explicit formula (no undefined functions or unevaluated
+        derivatives) built from functions NumPy provides.
+    *variables : sympy.Symbol
+        The distinct arguments of the function; every free symbol of
+        ``expr`` must be among them.
+
+    Returns
+    -------
+    Callable
+        ``f(*args)``, returning a Python ``float`` (``complex`` for complex
+        input) when every argument is a scalar, and a new NumPy array otherwise.
+        It raises ``TypeError`` for a wrong number of arguments or an argument
+        that is not a real or complex number or array, and ``ValueError`` for
+        non-finite arguments or shapes that do not broadcast.
+
+    Raises
+    ------
+    TypeError
+        If ``expr`` is not a SymPy expression or a real number, or a variable
+        is not a Symbol.
+    ValueError
+        If no variable is given, one is repeated, a free symbol of ``expr`` is
+        not among them, or ``expr`` is not an explicit formula.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sympy
+    >>> w = sympy.Symbol("w")
+    >>> f = as_function(derivative(w**3, w), w)
+    >>> f(2.0)
+    12.0
+    >>> f(np.array([0.0, 1.0, 2.0]))
+    array([ 0.,  3., 12.])
+    >>> as_function(derivative(2 * w, w), w)(np.array([-1.0, 0.0, 5.0]))
+    array([2., 2., 2.])
+    """
+    checked = _check_expr(expr)
+    symbols = _check_variables(variables)
+    _check_covered(checked, symbols, "variables")
+    _check_explicit(checked)
+    compiled = sympy.lambdify(symbols, checked, modules="numpy")
+    names = ", ".join(str(s) for s in symbols)
+
+    def function(*args: npt.ArrayLike) -> float | complex | npt.NDArray[np.inexact[Any]]:
+        if len(args) != len(symbols):
+            raise TypeError(f"expected {len(symbols)} argument(s) ({names}), got {len(args)}")
+        arrays = [_as_array(a, str(s)) for a, s in zip(args, symbols, strict=True)]
+        try:
+            shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        except ValueError:
+            shapes = ", ".join(str(a.shape) for a in arrays)
+            raise ValueError(
+                f"arguments ({names}) must broadcast to one shape, got {shapes}"
+            ) from None
+        out = np.asarray(compiled(*arrays))
+        result = np.broadcast_to(out, shape).astype(np.result_type(out.dtype, np.float64))
+        if result.ndim > 0:
+            return result
+        return complex(result[()]) if result.dtype.kind == "c" else float(result[()])
+
+    return function

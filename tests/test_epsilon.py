@@ -1,0 +1,674 @@
+"""Finite differences against values derived by hand, exact SymPy derivatives and identities."""
+
+from __future__ import annotations
+
+import cmath
+import math
+import statistics
+from collections.abc import Callable
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
+
+from derivatives.epsilon import (
+    Nudge,
+    central_difference,
+    complex_step,
+    derivative,
+    forward_difference,
+    nudge,
+    numerical_gradient,
+    partial_difference,
+)
+
+X = sp.Symbol("x")
+
+
+def relative_error(estimate: float, exact: float) -> float:
+    return abs(estimate - exact) / abs(exact)
+
+
+def counted(f: Callable[[float], float]) -> tuple[Callable[[float], float], list[float]]:
+    """``f`` and the list of points it has been called at."""
+    calls: list[float] = []
+
+    def wrapper(t: float) -> float:
+        calls.append(t)
+        return f(t)
+
+    return wrapper, calls
+
+
+def sigmoid(t: float) -> float:
+    return 1 / (1 + math.exp(-t))
+
+
+def tricky(t: float) -> float:
+    return math.exp(t) / math.sqrt(math.sin(t) ** 3 + math.cos(t) ** 3)
+
+
+# (name, function of floats, the same function in SymPy, point)
+TARGETS = [
+    ("w**2", lambda w: w**2, X**2, 3.0),
+    ("w**3", lambda w: w**3, X**3, 2.0),
+    ("1/w", lambda w: 1 / w, 1 / X, 2.0),
+    ("3x**2-4x+5", lambda t: 3 * t**2 - 4 * t + 5, 3 * X**2 - 4 * X + 5, 3.0),
+    ("exp", math.exp, sp.exp(X), 1.0),
+    ("sin", math.sin, sp.sin(X), 1.0),
+    ("tanh", math.tanh, sp.tanh(X), 0.5),
+    ("log", math.log, sp.log(X), 0.1),
+    ("sqrt", math.sqrt, sp.sqrt(X), 1e-3),
+    ("x**10", lambda t: t**10, X**10, 1.5),
+    ("sigmoid", sigmoid, 1 / (1 + sp.exp(-X)), 0.5),
+    ("exp/sqrt(sin**3+cos**3)", tricky, sp.exp(X) / sp.sqrt(sp.sin(X) ** 3 + sp.cos(X) ** 3), 1.5),
+    ("sin(100x)", lambda t: math.sin(100 * t), sp.sin(100 * X), 0.3),
+]
+
+
+def exact_derivative(expr: sp.Expr, x: float) -> float:
+    """The derivative of ``expr`` at the float ``x`` (taken as its exact binary value)."""
+    return float(sp.diff(expr, X).subs(X, sp.Rational(x)).evalf(40))
+
+
+EXACT = {name: exact_derivative(expr, x) for name, _, expr, x in TARGETS}
+
+
+# -- The course's nudges -----------------------------------------------------------------------
+# ((w + eps)**2 - w**2) / eps = 2*w + eps, so k is the slope 2*w plus exactly eps.
+
+
+@pytest.mark.parametrize(
+    ("w", "eps", "k"),
+    [(3, 0.001, 6.001), (3, 0.002, 6.002), (2, 0.001, 4.001), (-3, 0.001, -5.999)],
+)
+def test_course_nudges_of_w_squared(w: float, eps: float, k: float) -> None:
+    assert k == pytest.approx(2 * w + eps, abs=1e-12)
+    assert forward_difference(lambda v: v**2, w, eps) == pytest.approx(k, abs=1e-9)
+
+
+def test_course_nudge_of_w_squared_at_3_records_every_number() -> None:
+    n = nudge(lambda w: w**2, 3)
+    assert isinstance(n, Nudge)
+    assert (n.w, n.eps, n.f_w) == (3.0, 0.001, 9.0)
+    assert n.f_w_eps == pytest.approx(9.006001, abs=1e-12)  # (3 + 0.001)**2 = 9 + 0.006 + 1e-6
+    assert n.change == pytest.approx(0.006001, abs=1e-12)
+    assert n.k == pytest.approx(6.001, abs=1e-9)
+    assert list(n._asdict()) == ["w", "eps", "f_w", "f_w_eps", "k"]
+
+
+def test_nudge_k_is_exactly_the_forward_difference() -> None:
+    def f(w: float) -> float:
+        return w**3 - 2 * w
+
+    n = nudge(f, 1.5, 0.01)
+    assert n.k == forward_difference(f, 1.5, 0.01) == (f(1.5 + 0.01) - f(1.5)) / 0.01
+    assert n.change == f(1.51) - f(1.5)
+
+
+def test_lecture_functions_at_w_equals_2() -> None:
+    # w**3: ((w + e)**3 - w**3) / e = 3w**2 + 3w*e + e**2; w: exactly 1.
+    assert forward_difference(lambda w: w**3, 2) == pytest.approx(12 + 0.006 + 1e-6, abs=1e-9)
+    assert forward_difference(lambda w: w, 2) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_lab_one_over_w_at_2() -> None:
+    # (1/(w + e) - 1/w) / e = -1 / (w * (w + e))
+    k = forward_difference(lambda w: 1 / w, 2, 0.001)
+    assert k == pytest.approx(-1 / (2 * 2.001), rel=1e-9)
+    assert k == pytest.approx(-0.2498750624687629, rel=1e-9)  # the lab's printed value
+
+
+@pytest.mark.parametrize("h", [0.001, 0.0001, 1e-7])
+def test_blog_quadratic_at_3(h: float) -> None:
+    # (f(3 + h) - f(3)) / h for f = 3x**2 - 4x + 5 is 6*3 - 4 + 3h = 14 + 3h.
+    k = forward_difference(lambda x: 3 * x**2 - 4 * x + 5, 3, h)
+    assert k == pytest.approx(14 + 3 * h, abs=1e-7)
+
+
+def test_blog_printed_value_at_h_1e_7() -> None:
+    k = forward_difference(lambda x: 3 * x**2 - 4 * x + 5, 3, 1e-7)
+    assert k == pytest.approx(14.000000305713911, rel=1e-15)  # round-off, not 3h, dominates
+
+
+@pytest.mark.parametrize("h", [0.1, 0.01, 1e-3])
+def test_forward_and_central_differences_of_exp_in_closed_form(h: float) -> None:
+    # (e**(x+h) - e**x) / h = e**x (e**h - 1) / h and (e**(x+h) - e**(x-h)) / 2h = e**x sinh(h) / h:
+    # first order (error about h e**x / 2) against second order (about h**2 e**x / 6).
+    x = 1.0
+    assert forward_difference(math.exp, x, h) == pytest.approx(
+        math.e * math.expm1(h) / h, rel=1e-10
+    )
+    assert central_difference(math.exp, x, h) == pytest.approx(math.e * math.sinh(h) / h, rel=1e-10)
+    assert forward_difference(math.exp, x, h) - math.e == pytest.approx(h * math.e / 2, rel=0.04)
+    assert central_difference(math.exp, x, h) - math.e == pytest.approx(h**2 * math.e / 6, rel=0.01)
+
+
+def test_nudge_too_small_to_change_x_gives_zero() -> None:
+    assert 1.0 + 1e-17 == 1.0
+    assert forward_difference(lambda w: w**2, 1.0, 1e-17) == 0.0
+
+
+def test_inputs_of_every_real_kind_are_accepted() -> None:
+    square = lambda w: w**2  # noqa: E731
+    for w in (3, 3.0, np.float32(3), np.int64(3), Fraction(3)):
+        assert forward_difference(square, w, Fraction(1, 1000)) == pytest.approx(6.001, abs=1e-9)
+    result = forward_difference(lambda w: np.array(np.float64(w) ** 2), 3)
+    assert type(result) is float
+    assert result == pytest.approx(6.001, abs=1e-9)
+
+
+# -- Central differences -----------------------------------------------------------------------
+
+SMOOTH = [
+    (math.exp, math.exp),
+    (math.sin, math.cos),
+    (math.tanh, lambda t: 1 - math.tanh(t) ** 2),
+    (lambda t: t**10, lambda t: 10 * t**9),
+]
+
+
+@pytest.mark.parametrize(("f", "df"), SMOOTH)
+@pytest.mark.parametrize("x", [-2.0, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 3.0])
+def test_central_default_step_is_accurate(
+    f: Callable[[float], float], df: Callable[[float], float], x: float
+) -> None:
+    assert relative_error(central_difference(f, x), df(x)) <= 1e-9
+
+
+@pytest.mark.parametrize(("order", "tolerance"), [(2, 1e-9), (4, 1e-12), (6, 1e-13)])
+@pytest.mark.parametrize("x", [-1.3, 0.0, 0.7, 2.0])
+def test_central_default_step_for_each_order(order: int, tolerance: float, x: float) -> None:
+    assert relative_error(central_difference(math.exp, x, order=order), math.exp(x)) <= tolerance
+
+
+@pytest.mark.parametrize(("order", "h", "ratio"), [(2, 0.1, 4), (4, 0.1, 16), (6, 0.2, 64)])
+@pytest.mark.parametrize(("f", "df", "x"), [(math.exp, math.exp, 1.0), (math.sin, math.cos, 0.7)])
+def test_halving_the_step_divides_the_error_by_2_to_the_order(
+    order: int,
+    h: float,
+    ratio: int,
+    f: Callable[[float], float],
+    df: Callable[[float], float],
+    x: float,
+) -> None:
+    error = abs(central_difference(f, x, h, order) - df(x))
+    error_half = abs(central_difference(f, x, h / 2, order) - df(x))
+    assert error / error_half == pytest.approx(ratio, rel=0.03)
+
+
+@pytest.mark.parametrize("x", [0.3, 1.0, -2.5])
+def test_higher_orders_are_richardson_extrapolations(x: float) -> None:
+    h = 0.05
+
+    def d(step: float) -> float:
+        return central_difference(math.exp, x, step)
+
+    order4 = (4 * d(h) - d(2 * h)) / 3
+    order6 = (15 * d(h) - 6 * d(2 * h) + d(3 * h)) / 10
+    assert central_difference(math.exp, x, h, 4) == pytest.approx(order4, rel=1e-12)
+    assert central_difference(math.exp, x, h, 6) == pytest.approx(order6, rel=1e-12)
+
+
+def test_central_on_w_squared_is_exact_for_any_step() -> None:
+    assert central_difference(lambda w: w**2, 3, 0.5) == 6.0
+    assert central_difference(lambda w: w**2, -3, 0.001) == pytest.approx(-6, abs=1e-12)
+
+
+def poly(coefficients: list[int]) -> Callable[[float], float]:
+    return lambda t: sum(c * t**i for i, c in enumerate(coefficients))
+
+
+def poly_derivative(coefficients: list[int], x: float) -> Fraction:
+    exact_x = Fraction(x)
+    return sum((i * c * exact_x ** (i - 1) for i, c in enumerate(coefficients) if i), Fraction(0))
+
+
+def roundoff_bound(coefficients: list[int], x: float, h: float) -> float:
+    size = sum(abs(c) * (abs(x) + 3 * h) ** i for i, c in enumerate(coefficients))
+    return 1e-14 * (size / h + 1)
+
+
+@given(
+    order=st.sampled_from([2, 4, 6]),
+    data=st.data(),
+    x=st.floats(-4, 4),
+    h=st.sampled_from([0.5, 0.25, 0.125]),
+)
+def test_central_is_exact_on_polynomials_up_to_its_order(
+    order: int, data: st.DataObject, x: float, h: float
+) -> None:
+    coefficients = data.draw(st.lists(st.integers(-9, 9), min_size=1, max_size=order + 1))
+    estimate = central_difference(poly(coefficients), x, h, order)
+    exact = float(poly_derivative(coefficients, x))
+    assert abs(estimate - exact) <= roundoff_bound(coefficients, x, h)
+
+
+@pytest.mark.parametrize(
+    ("order", "error"), [(2, lambda h: h**2), (4, lambda h: -4 * h**4), (6, lambda h: 36 * h**6)]
+)
+@given(x=st.floats(-2, 2), h=st.sampled_from([0.5, 0.25]))
+def test_central_error_on_the_first_polynomial_it_misses(
+    order: int, error: Callable[[float], float], x: float, h: float
+) -> None:
+    # For x**(order + 1) the whole error is the leading term: h**2 f'''/6, -h**4 f^(5)/30,
+    # h**6 f^(7)/140, that is h**2, -4h**4 and 36h**6.
+    n = order + 1
+    estimate = central_difference(lambda t: t**n, x, h, order)
+    assert estimate - n * x ** (n - 1) == pytest.approx(error(h), rel=1e-6, abs=1e-12)
+
+
+# -- Complex step ------------------------------------------------------------------------------
+
+COMPLEX_TARGETS = [
+    (cmath.exp, math.exp, 1.0),
+    (cmath.sin, math.cos, 1.0),
+    (cmath.tanh, lambda t: 1 - math.tanh(t) ** 2, 0.5),
+    (cmath.log, lambda t: 1 / t, 0.1),
+    (cmath.sqrt, lambda t: 0.5 / math.sqrt(t), 1e-3),
+    (lambda z: z**10, lambda t: 10 * t**9, 1.5),
+    (lambda z: 1 / z, lambda t: -1 / t**2, 2.0),
+    (lambda z: 1 / (1 + cmath.exp(-z)), lambda t: sigmoid(t) * (1 - sigmoid(t)), 0.5),
+    (lambda z: cmath.exp(z) / cmath.sqrt(cmath.sin(z) ** 3 + cmath.cos(z) ** 3), None, 1.5),
+]
+
+
+@pytest.mark.parametrize(("f", "df", "x"), COMPLEX_TARGETS)
+def test_complex_step_is_exact_to_rounding(
+    f: Callable[[complex], complex], df: Callable[[float], float] | None, x: float
+) -> None:
+    exact = EXACT["exp/sqrt(sin**3+cos**3)"] if df is None else df(x)
+    assert relative_error(complex_step(f, x), exact) <= 2e-15
+    assert relative_error(derivative(f, x, method="complex"), exact) <= 2e-15
+
+
+def test_complex_step_of_numpy_function_returns_a_float() -> None:
+    result = complex_step(np.exp, 0.0)
+    assert type(result) is float
+    assert result == 1.0
+
+
+def test_complex_step_with_a_larger_step_shows_its_h_squared_error() -> None:
+    # Im(exp(x + ih)) / h = exp(x) sin(h) / h
+    h = 0.1
+    assert complex_step(cmath.exp, 1.0, h) == pytest.approx(math.e * math.sin(h) / h, rel=1e-15)
+    assert derivative(cmath.exp, 1.0, "complex", h) == pytest.approx(math.e * math.sin(h) / h)
+
+
+# -- derivative() ------------------------------------------------------------------------------
+
+
+def test_default_derivative_meets_the_accuracy_target() -> None:
+    errors = {name: relative_error(derivative(f, x), EXACT[name]) for name, f, _, x in TARGETS}
+    assert statistics.median(errors.values()) <= 1e-13
+    assert max(error for name, error in errors.items() if name != "sin(100x)") <= 1e-12
+    assert errors["sin(100x)"] <= 1e-9
+
+
+@pytest.mark.parametrize(("name", "f", "x"), [(name, f, x) for name, f, _, x in TARGETS])
+def test_default_derivative_uses_at_most_six_evaluations(
+    name: str, f: Callable[[float], float], x: float
+) -> None:
+    wrapper, calls = counted(f)
+    assert relative_error(derivative(wrapper, x), EXACT[name]) <= 1e-9
+    assert len(calls) <= 6
+
+
+@given(
+    coefficients=st.lists(st.integers(-9, 9), min_size=1, max_size=7),
+    x=st.floats(-4, 4),
+)
+def test_default_derivative_is_exact_on_polynomials_of_degree_6(
+    coefficients: list[int], x: float
+) -> None:
+    # Only round-off remains: about eps_mach * |f| / h, with h about 2e-3 * max(|x|, 1e-3).
+    exact = float(poly_derivative(coefficients, x))
+    size = sum(abs(c) * (abs(x) + 0.1) ** i for i, c in enumerate(coefficients))
+    scale = max(abs(x), 1e-3)
+    assert abs(derivative(poly(coefficients), x) - exact) <= 2e-12 * (size + 1) / scale
+
+
+@given(x=st.floats(-5, 5))
+def test_default_derivative_of_a_product(x: float) -> None:
+    # (exp(x) sin(x))' = exp(x) (sin(x) + cos(x))
+    estimate = derivative(lambda t: math.exp(t) * math.sin(t), x)
+    exact = math.exp(x) * (math.sin(x) + math.cos(x))
+    assert abs(estimate - exact) <= 1e-12 * math.exp(x) * 2
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "exact"),
+    [
+        (math.exp, 0.0, 1.0),
+        (sigmoid, 0.0, 0.25),
+        (math.tanh, 0.0, 1.0),
+        (lambda t: math.sin(t) / t, 0.0, 0.0),  # undefined at 0 itself, which is never evaluated
+    ],
+)
+def test_default_derivative_at_zero(f: Callable[[float], float], x: float, exact: float) -> None:
+    assert derivative(f, x) == pytest.approx(exact, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "exact"),
+    [
+        (math.sqrt, 1e-12, 0.5e6),
+        (lambda w: w**0.5, 1e-12, 0.5e6),  # a complex number left of 0
+        (math.sqrt, 1e-8, 0.5e4),
+        (math.log, 1e-9, 1e9),
+        (math.log, 1e-6, 1e6),
+        (math.log, 1e-3, 1e3),
+        (lambda t: 1 / t, 1e-3, -1e6),
+    ],
+)
+def test_default_derivative_next_to_a_domain_edge_at_zero(
+    f: Callable[[float], float], x: float, exact: float
+) -> None:
+    estimate = derivative(f, x)
+    assert math.isfinite(estimate)
+    assert relative_error(estimate, exact) <= 1e-10
+
+
+def test_default_derivative_next_to_a_domain_edge_elsewhere() -> None:
+    x = 1 + 1e-6  # log(x - 1) ends at 1
+    estimate = derivative(lambda t: math.log(t - 1), x)
+    assert relative_error(estimate, 1 / (x - 1)) <= 1e-6
+
+
+def only_from(start: float) -> Callable[[float], float]:
+    def f(t: float) -> float:
+        if t < start:
+            raise ValueError("outside the domain")
+        return math.exp(t)
+
+    return f
+
+
+def only_up_to(end: float) -> Callable[[float], float]:
+    return lambda t: math.exp(t) if t <= end else math.nan
+
+
+@pytest.mark.parametrize(("f", "side"), [(only_from(0.0), 1), (only_up_to(0.0), -1)])
+def test_default_derivative_on_the_edge_uses_a_one_sided_stencil(
+    f: Callable[[float], float], side: int
+) -> None:
+    wrapper, calls = counted(f)
+    assert derivative(wrapper, 0.0) == pytest.approx(1.0, abs=1e-9)
+    last = calls[-5:]  # the stencil that worked: x, x + h, ..., x + 4h on the defined side
+    assert last[0] == 0.0
+    assert all(side * (b - a) > 0 for a, b in zip(last, last[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("method", "eps", "expected"),
+    [
+        ("forward", None, 6.001),  # the course's nudge
+        ("forward", 0.002, 6.002),
+        ("central", 0.5, 6.0),  # exact for w**2
+        ("central", None, 6.0),
+    ],
+)
+def test_derivative_methods(method: str, eps: float | None, expected: float) -> None:
+    assert derivative(lambda w: w**2, 3, method, eps) == pytest.approx(expected, abs=1e-9)
+
+
+def test_derivative_with_an_explicit_step_is_the_order_2_central_difference() -> None:
+    assert derivative(math.exp, 1.0, eps=0.01) == central_difference(math.exp, 1.0, 0.01)
+    assert derivative(math.exp, 1.0, eps=0.01) == pytest.approx(
+        (math.exp(1.01) - math.exp(0.99)) / 0.02, rel=1e-14
+    )
+
+
+# -- Several variables -------------------------------------------------------------------------
+
+
+def test_partials_of_a_times_b_plus_c() -> None:
+    # d = a*b + c: dd/da = b, dd/db = a, dd/dc = 1
+    d = lambda a, b, c: a * b + c  # noqa: E731
+    assert partial_difference(d, (2, -3, 10), 0) == pytest.approx(-3, abs=1e-12)
+    assert partial_difference(d, (2, -3, 10), 1) == pytest.approx(2, abs=1e-12)
+    assert partial_difference(d, (2, -3, 10), 2, eps=0.001) == pytest.approx(1, abs=1e-12)
+
+
+def test_gradient_of_a_times_b_plus_a_times_c_squared() -> None:
+    a, b, c = sp.symbols("a b c")
+    expr = a * b + a * c**2
+    values = {a: 2, b: -3, c: 10}
+    exact = [float(sp.diff(expr, v).subs(values)) for v in (a, b, c)]
+    assert exact == [97.0, 2.0, 40.0]  # b + c**2, a, 2*a*c
+    gradient = numerical_gradient(lambda a, b, c: a * b + a * c**2, [2, -3, 10])
+    assert gradient == pytest.approx(exact, rel=1e-12)
+
+
+def test_gradient_of_the_computation_graph_lesson() -> None:
+    # J = (w*x + b - y)**2 / 2 with x = -2, y = 2: dJ/dw = (w*x + b - y) * x, dJ/db = w*x + b - y
+    def cost(w: float, b: float) -> float:
+        return (w * -2 + b - 2) ** 2 / 2
+
+    residual = 2 * -2 + 8 - 2
+    assert numerical_gradient(cost, np.array([2.0, 8.0])) == pytest.approx(
+        [residual * -2, residual], rel=1e-12
+    )
+    assert numerical_gradient(cost, [2, 8], eps=0.001) == pytest.approx([-4, 2], rel=1e-9)
+
+
+@given(
+    point=st.lists(st.floats(-3, 3), min_size=1, max_size=4),
+    weights=st.lists(st.integers(-5, 5), min_size=4, max_size=4),
+)
+def test_gradient_of_a_weighted_sum_of_squares(point: list[float], weights: list[int]) -> None:
+    def f(*xs: float) -> float:
+        return sum(w * x**2 for w, x in zip(weights, xs, strict=False))
+
+    # Round-off: about eps_mach * |f| / h per coordinate, with h about 2e-3 * max(|x|, 1e-3).
+    expected = [2 * w * x for w, x in zip(weights, point, strict=False)]
+    size = 1 + sum(abs(w) * (abs(x) + 0.1) ** 2 for w, x in zip(weights, point, strict=False))
+    gradient = numerical_gradient(f, point)
+    for estimate, exact, x in zip(gradient, expected, point, strict=True):
+        assert abs(estimate - exact) <= 2e-12 * size / max(abs(x), 1e-3)
+
+
+# -- Bad input ---------------------------------------------------------------------------------
+
+square = lambda w: w**2  # noqa: E731
+
+ALL_ONE_VARIABLE: list[Callable[..., object]] = [
+    nudge,
+    forward_difference,
+    central_difference,
+    complex_step,
+    derivative,
+]
+
+
+@pytest.mark.parametrize("function", ALL_ONE_VARIABLE)
+@pytest.mark.parametrize("f", ["abc", None, 3.0])
+def test_f_must_be_callable(function: Callable[..., object], f: object) -> None:
+    with pytest.raises(TypeError, match=rf"^f must be callable, got {f!r}$"):
+        function(f, 1.0)
+
+
+@pytest.mark.parametrize("function", [partial_difference, numerical_gradient])
+def test_f_of_several_variables_must_be_callable(function: Callable[..., object]) -> None:
+    args = ([1.0, 2.0], 0) if function is partial_difference else ([1.0, 2.0],)
+    with pytest.raises(TypeError, match=r"^f must be callable, got 'abc'$"):
+        function("abc", *args)
+
+
+@pytest.mark.parametrize("function", [forward_difference, central_difference, derivative])
+@pytest.mark.parametrize(
+    ("value", "shown"), [("abc", "'abc'"), (None, "None"), (1j, r"1j"), (True, "True")]
+)
+def test_f_must_return_a_real_number(
+    function: Callable[..., object], value: object, shown: str
+) -> None:
+    with pytest.raises(TypeError, match=rf"^f\([-0-9.e]+\) must be a real number, got {shown}$"):
+        function(lambda t: value, 1.0)
+
+
+@pytest.mark.parametrize("function", [forward_difference, central_difference, derivative])
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_f_must_return_a_finite_number(function: Callable[..., object], value: float) -> None:
+    with pytest.raises(
+        ValueError, match=rf"^f\([-0-9.e]+\) must be a finite real number, got {value}$"
+    ):
+        function(lambda t: value, 1.0)
+
+
+def test_math_errors_of_f_name_the_point() -> None:
+    with pytest.raises(ValueError, match=r"^f could not be evaluated at -1\.0: math domain error$"):
+        forward_difference(math.log, -1)
+    with pytest.raises(ValueError, match=r"^f could not be evaluated at -1\.0: math domain error$"):
+        derivative(math.log, -1)
+
+
+def test_derivative_when_no_stencil_fits() -> None:
+    def point_only(t: float) -> float:
+        if t != 0:
+            raise ValueError("defined at 0 only")
+        return 1.0
+
+    with pytest.raises(
+        ValueError, match=r"^no finite-difference stencil around x=0\.0 stays inside"
+    ):
+        derivative(point_only, 0)
+
+
+def test_overflowing_points_and_quotients() -> None:
+    with pytest.raises(ValueError, match=r"^a point of the stencil overflowed to inf"):
+        forward_difference(lambda t: t, 1e308, 1e308)
+    with pytest.raises(
+        ValueError, match=r"^the difference quotient must be a finite real number, got inf$"
+    ):
+        central_difference(lambda t: 1e308 if t > 0 else -1e308, 0.0, 1.0)
+
+
+@pytest.mark.parametrize("function", ALL_ONE_VARIABLE)
+@pytest.mark.parametrize(
+    ("x", "shown"), [("abc", "'abc'"), (1j, "1j"), (True, "True"), (None, "None")]
+)
+def test_x_must_be_a_real_number(function: Callable[..., object], x: object, shown: str) -> None:
+    name = "w" if function is nudge else "x"
+    with pytest.raises(TypeError, match=rf"^{name} must be a real number, got {shown}$"):
+        function(square, x)
+
+
+@pytest.mark.parametrize("function", ALL_ONE_VARIABLE)
+@pytest.mark.parametrize("x", [math.nan, math.inf, -math.inf])
+def test_x_must_be_finite(function: Callable[..., object], x: float) -> None:
+    name = "w" if function is nudge else "x"
+    with pytest.raises(ValueError, match=rf"^{name} must be a finite real number, got {x}$"):
+        function(square, x)
+
+
+@pytest.mark.parametrize("function", [nudge, forward_difference, central_difference, derivative])
+@pytest.mark.parametrize(
+    ("eps", "error", "message"),
+    [
+        (0, ValueError, "eps must be a positive number, got 0"),
+        (-0.001, ValueError, r"eps must be a positive number, got -0\.001"),
+        (math.nan, ValueError, "eps must be a finite real number, got nan"),
+        (math.inf, ValueError, "eps must be a finite real number, got inf"),
+        ("0.1", TypeError, "eps must be a real number, got '0.1'"),
+        (True, TypeError, "eps must be a real number, got True"),
+        (1e-3j, TypeError, r"eps must be a real number, got 0\.001j"),
+    ],
+)
+def test_eps_must_be_a_positive_finite_number(
+    function: Callable[..., object], eps: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=rf"^{message}$"):
+        function(square, 1.0, eps=eps)
+
+
+@pytest.mark.parametrize("method", ["forward", "complex"])
+def test_eps_is_checked_for_every_method(method: str) -> None:
+    with pytest.raises(ValueError, match=r"^eps must be a positive number, got -1$"):
+        derivative(cmath.exp, 1.0, method, -1)
+
+
+@pytest.mark.parametrize(
+    ("h", "error", "message"),
+    [
+        (0, ValueError, "h must be a positive number, got 0"),
+        (math.inf, ValueError, "h must be a finite real number, got inf"),
+        ("small", TypeError, "h must be a real number, got 'small'"),
+    ],
+)
+def test_h_of_the_complex_step(h: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=rf"^{message}$"):
+        complex_step(cmath.exp, 1.0, h)
+
+
+@pytest.mark.parametrize("method", ["backward", "Central", "", None, 2])
+def test_method_must_be_known(method: object) -> None:
+    expected = rf"^method must be one of 'central', 'complex', 'forward', got {method!r}$"
+    with pytest.raises(ValueError, match=expected):
+        derivative(square, 1.0, method)
+
+
+@pytest.mark.parametrize("order", [0, 3, 8, 2.0, True, "2"])
+def test_order_must_be_2_4_or_6(order: object) -> None:
+    with pytest.raises(ValueError, match=rf"^order must be one of 2, 4, 6, got {order!r}$"):
+        central_difference(square, 1.0, order=order)
+
+
+def test_complex_step_needs_a_function_of_complex_numbers() -> None:
+    with pytest.raises(
+        TypeError, match=r"^f must accept complex numbers for the complex step \(use cmath"
+    ):
+        complex_step(math.exp, 1.0)
+    with pytest.raises(TypeError, match=r"^f returned the real number 1\.0 for the complex input"):
+        complex_step(abs, 1.0)
+    with pytest.raises(
+        TypeError, match=r"^f\(\(1\+1e-20j\)\) must be a complex number, got 'abc'$"
+    ):
+        complex_step(lambda z: "abc", 1.0)
+    with pytest.raises(TypeError, match=r"^f\(\(1\+1e-20j\)\) must be a complex number, got True$"):
+        complex_step(lambda z: True, 1.0)
+    with pytest.raises(ValueError, match=r"^f could not be evaluated at 1e-20j: "):
+        complex_step(lambda z: 1 / (z - 1e-20j), 0.0)
+
+
+@pytest.mark.parametrize("function", [partial_difference, numerical_gradient])
+@pytest.mark.parametrize(
+    ("point", "error", "message"),
+    [
+        ("ab", TypeError, "point must be a sequence of real numbers, got 'ab'"),
+        (5, TypeError, "point must be a sequence of real numbers, got 5"),
+        ({1, 2}, TypeError, r"point must be a sequence of real numbers, got \{1, 2\}"),
+        ([], ValueError, "point must have at least one coordinate, got an empty sequence"),
+        ([1.0, math.nan], ValueError, r"point\[1\] must be a finite real number, got nan"),
+        ((1.0, "a"), TypeError, r"point\[1\] must be a real number, got 'a'"),
+        ([True, 1.0], TypeError, r"point\[0\] must be a real number, got True"),
+    ],
+)
+def test_point_must_be_a_sequence_of_finite_reals(
+    function: Callable[..., object], point: object, error: type[Exception], message: str
+) -> None:
+    args = (0,) if function is partial_difference else ()
+    with pytest.raises(error, match=rf"^{message}$"):
+        function(lambda *xs: 0.0, point, *args)
+
+
+@pytest.mark.parametrize(
+    ("index", "error", "message"),
+    [
+        (3, ValueError, r"index must be in range\(3\) for a point of 3 coordinates, got 3"),
+        (-1, ValueError, r"index must be in range\(3\) for a point of 3 coordinates, got -1"),
+        (1.0, TypeError, r"index must be an int, got 1\.0"),
+        (True, TypeError, "index must be an int, got True"),
+        ("0", TypeError, "index must be an int, got '0'"),
+    ],
+)
+def test_index_must_be_a_coordinate(index: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=rf"^{message}$"):
+        partial_difference(lambda a, b, c: a, [1, 2, 3], index)
+
+
+def test_numpy_integer_index_and_order_are_accepted() -> None:
+    assert partial_difference(lambda a, b: a * b, [2, -3], np.int64(1)) == pytest.approx(2)
+    assert central_difference(math.exp, 0.0, order=np.int64(4)) == pytest.approx(1, rel=1e-12)

@@ -1,0 +1,84 @@
+"""The built site: every page present, every public name documented, failures never published."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import derivatives
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+SPHINX = [sys.executable, "-m", "sphinx", "-c", str(ROOT / "conf"), "-n", "-W", "--keep-going"]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site `make html` built, or a fresh build when pytest runs on its own."""
+    built = os.environ.get("DERIVATIVES_SITE")
+    if built:
+        return (ROOT / built).resolve()
+    out = tmp_path_factory.mktemp("html")
+    subprocess.run([*SPHINX, str(DOCS), str(out)], cwd=ROOT, check=True)
+    return out
+
+
+def pages() -> list[str]:
+    return sorted(p.stem for p in DOCS.glob("*.md"))
+
+
+@pytest.mark.parametrize("name", pages())
+def test_every_page_is_built(site: Path, name: str) -> None:
+    html = (site / f"{name}.html").read_text(encoding="utf-8")
+    assert "<h1" in html
+
+
+def test_api_documents_every_public_name(site: Path) -> None:
+    html = (site / "api.html").read_text(encoding="utf-8")
+    for module_name in ("epsilon", "symbolic", "chain_rule", "plotting"):
+        module = getattr(derivatives, module_name)
+        for name in module.__all__:
+            anchor = f'id="derivatives.{module_name}.{name}"'
+            assert anchor in html, f"{module_name}.{name} is missing from the API page"
+
+
+def test_api_shows_types_and_numpydoc_sections(site: Path) -> None:
+    html = (site / "api.html").read_text(encoding="utf-8")
+    section = html.split('id="derivatives.epsilon.forward_difference"', 1)[1][:6000]
+    assert "Parameters" in section and "Return type" not in section or "Returns" in section
+    assert re.search(r"eps.*float", section, re.S), "parameter types come from the type hints"
+
+
+def test_no_execution_failure_or_local_path_is_published(site: Path) -> None:
+    for path in site.rglob("*"):
+        if path.suffix in {".html", ".txt", ".ipynb", ".js", ".log"} and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert str(ROOT) not in text, f"{path.relative_to(site)} shows a local path"
+            assert "Traceback (most recent call last)" not in text, path.relative_to(site)
+    assert not list(site.rglob("*.err.log")), "execution failure reports must not be published"
+
+
+def test_a_failing_cell_fails_the_build_naming_page_and_cell(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(
+        "---\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n"
+        "# Broken\n\n```{code-cell} python3\n"
+        "k = 6.001\nassert abs(k - 7) < 1e-2, 'k is not 7'\n```\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "html"
+    env = {**os.environ, "DERIVATIVES_CACHE": str(tmp_path / "cache")}
+    run = subprocess.run(
+        [*SPHINX, str(docs), str(out)], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    log = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert "index" in log and "k is not 7" in log and "assert abs(k - 7)" in log
+    shutil.rmtree(out, ignore_errors=True)

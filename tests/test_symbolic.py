@@ -1,0 +1,390 @@
+"""Tests for derivatives.symbolic: exact values checked by hand, by nudging and by complex step."""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from derivatives.symbolic import as_function, derivative, evaluate, gradient
+
+w, a, b, c = sympy.symbols("w a b c")
+finite = st.floats(min_value=-10, max_value=10, allow_nan=False, allow_infinity=False)
+
+
+def nudge(f, x, eps=1e-6):
+    """Central difference, written out here as an independent check."""
+    return (f(x + eps) - f(x - eps)) / (2 * eps)
+
+
+# The lab and lecture: J(w) at w = 2, derivative worked out by hand.
+LAB = [
+    (w**2, 2 * w, sympy.Integer(4)),
+    (w**3, 3 * w**2, sympy.Integer(12)),
+    (w, sympy.Integer(1), sympy.Integer(1)),
+    (1 / w, -1 / w**2, sympy.Rational(-1, 4)),
+]
+
+
+@pytest.mark.parametrize(("J", "dJ_dw", "at_2"), LAB)
+def test_lab_examples_at_w_2(J, dJ_dw, at_2):
+    assert derivative(J, w) == dJ_dw
+    value = evaluate(derivative(J, w), {w: 2})
+    assert value == at_2
+    assert type(value) is type(at_2)
+    plain = sympy.lambdify(w, J)
+    assert nudge(plain, 2.0) == pytest.approx(float(at_2), rel=1e-8)
+
+
+def test_one_over_w_is_exactly_minus_a_quarter():
+    value = evaluate(derivative(1 / w, w), {w: 2})
+    assert value == sympy.Rational(-1, 4)
+    assert isinstance(value, sympy.Rational) and not isinstance(value, sympy.Float)
+    assert (value.p, value.q) == (-1, 4)
+
+
+@given(st.integers(-1000, 1000))
+def test_two_w_has_slope_two_everywhere(x):
+    assert derivative(2 * w, w) == 2
+    assert evaluate(derivative(2 * w, w), {w: x}) == 2
+    # 2w is a line: its secant over any step is exactly 2.
+    assert (evaluate(2 * w, {w: x + 1}) - evaluate(2 * w, {w: x})) == 2
+
+
+def test_exercise_one_over_w_squared_at_4():
+    # d/dw w**-2 = -2 w**-3 = -2/64 = -1/32
+    value = evaluate(derivative(1 / w**2, w), {w: 4})
+    assert value == sympy.Rational(-1, 32)
+    assert isinstance(value, sympy.Rational)
+    assert nudge(lambda x: 1 / x**2, 4.0) == pytest.approx(-1 / 32, rel=1e-8)
+
+
+def test_exact_types_of_values():
+    assert type(evaluate(w, {w: 3})) is sympy.Integer
+    assert type(evaluate(w, {w: np.int64(3)})) is sympy.Integer
+    third = evaluate(w, {w: Fraction(1, 3)})
+    assert type(third) is sympy.Rational and third == sympy.Rational(1, 3)
+    half = evaluate(w**2, {w: 0.5})
+    assert type(half) is sympy.Float and half == sympy.Float(0.25)
+    assert evaluate(w**2, {w: Fraction(2, 3)}) == sympy.Rational(4, 9)
+
+
+def test_sympy_numbers_are_accepted_as_values():
+    assert evaluate(sympy.sin(w), {w: sympy.pi}) == 0
+    assert evaluate(w**2, {w: sympy.sqrt(2)}) == 2
+    assert evaluate(w + 1, {w: sympy.Rational(1, 2)}) == sympy.Rational(3, 2)
+
+
+def test_extra_values_are_ignored():
+    assert evaluate(a * b, {a: 2, b: -3, c: 10}) == -6
+
+
+def test_plain_numbers_are_constants():
+    assert derivative(3, w) == 0
+    assert derivative(Fraction(1, 2), w, n=0) == sympy.Rational(1, 2)
+    assert evaluate(2.5, {}) == sympy.Float(2.5)
+
+
+# Rules, each derivative worked out by hand.
+RULES = [
+    ("product", w**2 * sympy.sin(w), 2 * w * sympy.sin(w) + w**2 * sympy.cos(w)),
+    ("quotient", sympy.sin(w) / w, (w * sympy.cos(w) - sympy.sin(w)) / w**2),
+    ("quotient", (w + 1) / (w - 1), -2 / (w - 1) ** 2),
+    ("chain", sympy.sin(w**2), 2 * w * sympy.cos(w**2)),
+    ("chain", (1 + w**2) ** 3, 6 * w * (1 + w**2) ** 2),
+    ("chain", sympy.exp(3 * w), 3 * sympy.exp(3 * w)),
+    ("chain", sympy.log(1 + w**2), 2 * w / (1 + w**2)),
+]
+
+
+@pytest.mark.parametrize(("rule", "f", "df"), RULES, ids=[r[0] for r in RULES])
+def test_rules(rule, f, df):
+    assert sympy.simplify(derivative(f, w) - df) == 0
+    # and numerically, at a point where everything is defined
+    x = 0.7
+    exact = float(evaluate(derivative(f, w), {w: Fraction(7, 10)}))
+    assert exact == pytest.approx(float(df.subs(w, sympy.Rational(7, 10))), rel=1e-12)
+    assert nudge(sympy.lambdify(w, f), x) == pytest.approx(exact, rel=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("f", "n", "expected"),
+    [
+        (w**5, 3, 60 * w**2),
+        (w**5, 0, w**5),
+        (w**5, 5, sympy.Integer(120)),
+        (w**5, 6, sympy.Integer(0)),
+        (sympy.sin(w), 4, sympy.sin(w)),
+        (sympy.sin(w), 2, -sympy.sin(w)),
+        (sympy.exp(2 * w), 3, 8 * sympy.exp(2 * w)),
+    ],
+)
+def test_nth_derivatives(f, n, expected):
+    assert derivative(f, w, n) == expected
+
+
+def test_highest_order():
+    assert derivative(w**100, w, n=100) == math.factorial(100)
+    assert derivative(w**3, w, np.int64(2)) == 6 * w
+
+
+def test_variable_absent_gives_zero():
+    assert derivative(a * b, w) == 0
+
+
+def test_gradient_of_d_is_b_a_1():
+    d = a * b + c
+    assert gradient(d, [a, b, c]) == [b, a, 1]
+    at = {a: 2, b: -3, c: 10}
+    assert [evaluate(g, at) for g in gradient(d, (a, b, c))] == [-3, 2, 1]
+    # nudging each input of d = a*b + c at (2, -3, 10)
+    assert nudge(lambda x: x * -3 + 10, 2.0) == pytest.approx(-3)
+    assert nudge(lambda x: 2 * x + 10, -3.0) == pytest.approx(2)
+
+
+def test_gradient_of_a_b_plus_a_c_squared():
+    (d_da,) = gradient(a * b + a * c**2, [a])
+    assert d_da == b + c**2
+    assert d_da != b + 2 * c
+    # at a = 2, b = -3, c = 10: b + c**2 = 97, whereas b + 2c would be 17
+    assert evaluate(d_da, {b: -3, c: 10}) == 97
+    assert nudge(lambda x: x * -3 + x * 10**2, 2.0) == pytest.approx(97)
+
+
+def test_gradient_keeps_the_order_given():
+    assert gradient(a * b + a * c**2, [c, a]) == [2 * a * c, b + c**2]
+    assert gradient(a * b, [w, a]) == [0, b]
+
+
+def test_as_function_on_scalars_returns_python_float():
+    f = as_function(w**2, w)
+    assert type(f(3.0)) is float and f(3.0) == 9.0
+    assert type(f(3)) is float and f(3) == 9.0
+    assert type(f(np.float64(1.5))) is float and f(np.float64(1.5)) == 2.25
+
+
+def test_as_function_on_arrays():
+    f = as_function(a * b + c, a, b, c)
+    out = f(np.array([1.0, 2.0]), -3.0, np.array([[10.0], [0.0]]))
+    np.testing.assert_array_equal(out, [[7.0, 4.0], [-3.0, -6.0]])
+    x = np.array([1.0, 2.0])
+    same = as_function(w, w)(x)
+    same[0] = 99.0
+    assert x[0] == 1.0
+
+
+def test_as_function_broadcasts_constants():
+    f = as_function(derivative(2 * w, w), w)
+    out = f(np.linspace(-1.0, 1.0, 5))
+    assert isinstance(out, np.ndarray) and out.dtype == np.float64
+    np.testing.assert_array_equal(out, np.full(5, 2.0))
+    assert as_function(Fraction(1, 2), w, a)(np.zeros((2, 1)), np.zeros(3)).shape == (2, 3)
+    assert as_function(3, w)(1.0) == 3.0
+
+
+@given(finite)
+def test_as_function_agrees_with_evaluate(x):
+    expr = w**3 - 2 * w + 1 / (w**2 + 1) + sympy.sin(w)
+    f = as_function(expr, w)
+    assert f(x) == pytest.approx(float(evaluate(expr, {w: x})), rel=1e-12, abs=1e-12)
+    pair = as_function(a * sympy.exp(b) + a**2, a, b)
+    exact = float(evaluate(a * sympy.exp(b) + a**2, {a: x, b: x / 4}))
+    assert pair(x, x / 4) == pytest.approx(exact, rel=1e-12, abs=1e-12)
+
+
+@given(finite)
+def test_derivative_agrees_with_complex_step(x):
+    expr = sympy.sin(w) * sympy.exp(w / 3) + w**4
+    f = as_function(expr, w)
+    slope = f(complex(x, 1e-20)).imag / 1e-20
+    assert float(evaluate(derivative(expr, w), {w: x})) == pytest.approx(slope, rel=1e-12)
+
+
+@given(st.lists(st.integers(-9, 9), min_size=1, max_size=6), finite)
+def test_polynomial_derivative_agrees_with_nudging(coefficients, x):
+    poly = sum(k * w**i for i, k in enumerate(coefficients))
+    by_hand = sum(i * k * x ** (i - 1) for i, k in enumerate(coefficients) if i > 0)
+    assert float(evaluate(derivative(poly, w), {w: x})) == pytest.approx(by_hand, abs=1e-9)
+
+
+@given(finite, finite)
+def test_gradient_agrees_with_nudging(x, y):
+    expr = a**2 * b + sympy.sin(a * b)
+    f = as_function(expr, a, b)
+    grads = [float(evaluate(g, {a: x, b: y})) for g in gradient(expr, [a, b])]
+    assert grads[0] == pytest.approx(nudge(lambda t: f(t, y), x), rel=1e-5, abs=1e-5)
+    assert grads[1] == pytest.approx(nudge(lambda t: f(x, t), y), rel=1e-5, abs=1e-5)
+
+
+# Bad input: exception type and message pinned.
+def raises(kind, message):
+    return pytest.raises(kind, match=re.escape(message))
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        ("w**2", "expr must be a SymPy expression, got str 'w**2'"),
+        (True, "expr must be a SymPy expression, got bool True"),
+        (None, "expr must be a SymPy expression, got NoneType None"),
+        (1j, "expr must be a SymPy expression, got complex 1j"),
+        (sympy.Eq(w, 2), "expr must be a SymPy expression, got Equality Eq(w, 2)"),
+    ],
+)
+def test_expr_that_is_not_an_expression(expr, message):
+    with raises(TypeError, message):
+        derivative(expr, w)
+    with raises(TypeError, message):
+        evaluate(expr, {w: 1})
+    with raises(TypeError, message):
+        gradient(expr, [w])
+    with raises(TypeError, message):
+        as_function(expr, w)
+
+
+def test_expr_that_is_not_a_finite_number():
+    with raises(ValueError, "expr must be a finite real number, got nan"):
+        derivative(float("nan"), w)
+    with raises(ValueError, "expr must be a finite real number, got inf"):
+        evaluate(float("inf"), {})
+
+
+@pytest.mark.parametrize(
+    ("var", "message"),
+    [
+        ("w", "var must be a SymPy Symbol, got str 'w'"),
+        (w**2, "var must be a SymPy Symbol, got Pow w**2"),
+        (2, "var must be a SymPy Symbol, got int 2"),
+    ],
+)
+def test_var_that_is_not_a_symbol(var, message):
+    with raises(TypeError, message):
+        derivative(w**2, var)
+
+
+@pytest.mark.parametrize(
+    ("n", "kind", "message"),
+    [
+        (True, TypeError, "n must be a non-negative int, got bool True"),
+        (2.0, TypeError, "n must be a non-negative int, got float 2.0"),
+        ("2", TypeError, "n must be a non-negative int, got str '2'"),
+        (-1, ValueError, "n must be an int from 0 to 100, got -1"),
+        (101, ValueError, "n must be an int from 0 to 100, got 101"),
+        (10**9, ValueError, "n must be an int from 0 to 100, got 1000000000"),
+    ],
+)
+def test_bad_order(n, kind, message):
+    with raises(kind, message):
+        derivative(sympy.sin(w), w, n)
+
+
+@pytest.mark.parametrize(
+    ("values", "kind", "message"),
+    [
+        (
+            [(w, 2)],
+            TypeError,
+            "values must be a mapping from SymPy Symbols to numbers, got list [(w, 2)]",
+        ),
+        ({"w": 2}, TypeError, "each key of values must be a SymPy Symbol, got str 'w'"),
+        ({w**2: 4}, TypeError, "each key of values must be a SymPy Symbol, got Pow w**2"),
+        ({w: "2"}, TypeError, "values[w] must be a real number, got str '2'"),
+        ({w: True}, TypeError, "values[w] must be a real number, got bool True"),
+        ({w: None}, TypeError, "values[w] must be a real number, got NoneType None"),
+        ({w: 1 + 2j}, TypeError, "values[w] must be a real number, got complex (1+2j)"),
+        ({w: sympy.I}, TypeError, "values[w] must be a real number, got ImaginaryUnit I"),
+        ({w: a}, TypeError, "values[w] must be a real number, got Symbol a"),
+        ({w: float("nan")}, ValueError, "values[w] must be a finite real number, got nan"),
+        ({w: -math.inf}, ValueError, "values[w] must be a finite real number, got -inf"),
+        ({w: sympy.oo}, ValueError, "values[w] must be a finite real number, got oo"),
+        ({w: sympy.zoo}, ValueError, "values[w] must be a finite real number, got zoo"),
+        ({w: sympy.nan}, ValueError, "values[w] must be a finite real number, got nan"),
+    ],
+)
+def test_bad_values(values, kind, message):
+    with raises(kind, message):
+        evaluate(w**2, values)
+
+
+def test_missing_values_are_named():
+    with raises(ValueError, "values is missing free symbol(s) of expr: w"):
+        evaluate(w**2, {})
+    with raises(ValueError, "values is missing free symbol(s) of expr: a, c"):
+        evaluate(a * b + c, {b: 1})
+
+
+def test_undefined_result():
+    with raises(ValueError, "expr is undefined or infinite at {w: 0}: got zoo"):
+        evaluate(1 / w, {w: 0})
+    with raises(ValueError, "expr is undefined or infinite at {w: 0}: got zoo"):
+        evaluate(derivative(sympy.log(w), w), {w: 0})
+
+
+@pytest.mark.parametrize(
+    ("variables", "kind", "message"),
+    [
+        ("ab", TypeError, "variables must be a list or tuple of SymPy Symbols, got str 'ab'"),
+        ({a, b}, TypeError, "variables must be a list or tuple of SymPy Symbols, got set"),
+        (a, TypeError, "variables must be a list or tuple of SymPy Symbols, got Symbol a"),
+        ([], ValueError, "variables must name at least one SymPy Symbol, got none"),
+        ([a, "b"], TypeError, "variables[1] must be a SymPy Symbol, got str 'b'"),
+        ([a, b, a], ValueError, "variables must be distinct, got a more than once"),
+    ],
+)
+def test_gradient_bad_variables(variables, kind, message):
+    with raises(kind, message):
+        gradient(a * b, variables)
+
+
+@pytest.mark.parametrize(
+    ("variables", "kind", "message"),
+    [
+        ((), ValueError, "variables must name at least one SymPy Symbol, got none"),
+        (([a, b],), TypeError, "variables[0] must be a SymPy Symbol, got list [a, b]"),
+        ((a, "b"), TypeError, "variables[1] must be a SymPy Symbol, got str 'b'"),
+        ((a, b, b), ValueError, "variables must be distinct, got b more than once"),
+        ((a,), ValueError, "variables is missing free symbol(s) of expr: b"),
+    ],
+)
+def test_as_function_bad_variables(variables, kind, message):
+    with raises(kind, message):
+        as_function(a * b, *variables)
+
+
+def test_as_function_needs_an_explicit_formula():
+    f = sympy.Function("f")
+    with raises(ValueError, "expr must be an explicit formula, got unevaluated f(w)"):
+        as_function(f(w) * w, w)
+    with raises(
+        ValueError, "expr must be an explicit formula, got unevaluated Derivative(w**2, w)"
+    ):
+        as_function(sympy.Derivative(w**2, w), w)
+
+
+@pytest.mark.parametrize(
+    ("args", "kind", "message"),
+    [
+        ((1.0,), TypeError, "expected 2 argument(s) (a, b), got 1"),
+        ((1.0, 2.0, 3.0), TypeError, "expected 2 argument(s) (a, b), got 3"),
+        (("1", 2.0), TypeError, "a must be a real or complex number or array, got str '1'"),
+        ((1.0, True), TypeError, "b must be a real or complex number or array, got bool True"),
+        ((None, 2.0), TypeError, "a must be a real or complex number or array, got NoneType None"),
+        ((math.nan, 2.0), ValueError, "a must be finite, got nan"),
+        ((1.0, [0.0, math.inf]), ValueError, "b must be finite, got [0.0, inf]"),
+        (
+            (np.ones(2), np.ones(3)),
+            ValueError,
+            "arguments (a, b) must broadcast to one shape, got (2,), (3,)",
+        ),
+    ],
+)
+def test_as_function_bad_arguments(args, kind, message):
+    f = as_function(a * b, a, b)
+    with raises(kind, message):
+        f(*args)
