@@ -1,0 +1,895 @@
+"""Figures for the lessons: tangents, secants, step-size error and computation graphs.
+
+A derivative is a slope, and most of what the lessons say about it can be seen on a picture:
+the tangent line that touches a curve at one point, the secants through two nearby points that
+turn into that tangent as the nudge shrinks, the error of a finite difference as the step goes
+from 0.1 down to 1e-16, and the graph of operations that backpropagation walks from the output
+back to the inputs.
+
+Every function here returns a :class:`matplotlib.figure.Figure`. None of them calls
+``plt.show()`` or changes ``matplotlib.rcParams``: figures are built with the object API
+(``Figure()`` and ``fig.subplots()``), so nothing leaks into pyplot's global state, and the same
+input always draws the same picture. Colours come from the default ``tab10`` cycle, which reads
+on light and on dark pages. Functions that draw on one set of axes accept ``ax=`` to draw into an
+existing figure instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, TypeAlias
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.path import Path
+
+from derivatives.chain_rule import Value, topological_order
+from derivatives.epsilon import central_difference, complex_step, derivative, forward_difference
+
+__all__ = [
+    "plot_curves",
+    "plot_descent",
+    "plot_graph",
+    "plot_secants",
+    "plot_step_error",
+    "plot_tangents",
+]
+
+_SAMPLES = 401
+_METHODS = {
+    "forward": "forward difference",
+    "central": "central difference",
+    "complex": "complex step",
+}
+
+
+# -- Input checks ----------------------------------------------------------------------------
+
+
+def _check_callable(f: object, name: str) -> None:
+    if not callable(f):
+        raise TypeError(f"{name} must be callable, got {f!r}")
+
+
+def _check_real(x: object, name: str) -> float:
+    """Return ``x`` as a float if it is a finite real number (not a bool)."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a finite real number, got {x!r}")
+    try:
+        value = float(x)
+    except OverflowError:  # an int too large for a float
+        value = math.inf
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    return value
+
+
+def _check_reals(values: object, name: str) -> list[float]:
+    """Return a non-empty sequence of finite real numbers as a list of floats."""
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
+        raise TypeError(f"{name} must be a sequence of real numbers, got {values!r}")
+    if len(values) == 0:
+        raise ValueError(f"{name} must not be empty")
+    return [_check_real(v, f"{name}[{i}]") for i, v in enumerate(values)]
+
+
+def _check_steps(steps: object, name: str) -> list[float]:
+    """Return a non-empty sequence of positive finite step sizes."""
+    values = _check_reals(steps, name)
+    for i, h in enumerate(values):
+        if h <= 0:
+            raise ValueError(f"{name}[{i}] must be positive, got {h!r}")
+    return values
+
+
+def _check_xlim(xlim: object) -> tuple[float, float] | None:
+    if xlim is None:
+        return None
+    if not isinstance(xlim, tuple | list) or len(xlim) != 2:
+        raise TypeError(f"xlim must be a pair (left, right) of real numbers, got {xlim!r}")
+    left, right = _check_real(xlim[0], "xlim[0]"), _check_real(xlim[1], "xlim[1]")
+    if left >= right:
+        raise ValueError(f"xlim must satisfy left < right, got {xlim!r}")
+    return left, right
+
+
+def _check_series(series: object, name: str) -> dict[str, list[float]]:
+    """Return a non-empty mapping of names to non-empty sequences of finite reals."""
+    if not isinstance(series, Mapping):
+        raise TypeError(f"{name} must be a mapping of names to sequences, got {series!r}")
+    if len(series) == 0:
+        raise ValueError(f"{name} must not be empty")
+    checked = {}
+    for key, values in series.items():
+        if not isinstance(key, str):
+            raise TypeError(f"{name} keys must be strings, got {key!r}")
+        checked[key] = _check_reals(values, f"{name}[{key!r}]")
+    return checked
+
+
+def _check_flag(flag: object, name: str, *, allow_none: bool = False) -> None:
+    if not (isinstance(flag, bool) or (allow_none and flag is None)):
+        expected = "True, False or None" if allow_none else "True or False"
+        raise TypeError(f"{name} must be {expected}, got {flag!r}")
+
+
+def _check_text(text: object, name: str) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a string, got {text!r}")
+
+
+def _check_count(n: object, name: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{name} must be an int, got {n!r}")
+    if n < 1:
+        raise ValueError(f"{name} must be at least 1, got {n!r}")
+
+
+def _check_axes(ax: object) -> None:
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
+
+
+def _check_methods(methods: object) -> list[str]:
+    if isinstance(methods, str) or not isinstance(methods, Sequence):
+        raise TypeError(f"methods must be a sequence of method names, got {methods!r}")
+    if len(methods) == 0:
+        raise ValueError("methods must not be empty")
+    for m in methods:
+        if m not in _METHODS:
+            raise ValueError(f"methods must be among {sorted(_METHODS)}, got {m!r}")
+    if len(set(methods)) != len(methods):
+        raise ValueError(f"methods must not repeat a method, got {methods!r}")
+    return list(methods)
+
+
+def _check_value(root: object) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a derivatives.chain_rule.Value, got {root!r}")
+
+
+def _evaluate(f: Callable[[float], float], x: float, *, finite: bool = False) -> float:
+    """``f(x)`` as a float; ``finite=True`` also rejects inf and nan (where a slope is drawn)."""
+    y = f(x)
+    if isinstance(y, bool) or not isinstance(y, numbers.Real):
+        raise TypeError(f"f must return a real number, got f({x!r}) = {y!r}")
+    value = float(y)
+    if finite and not math.isfinite(value):
+        raise ValueError(f"f must be finite at the points drawn, got f({x!r}) = {value!r}")
+    return value
+
+
+# -- Shared drawing steps --------------------------------------------------------------------
+
+
+def _figure_and_axes(ax: Axes | None) -> tuple[Figure, Axes]:
+    """A new figure with one set of axes, or the figure that owns ``ax``."""
+    if ax is None:
+        fig = Figure()
+        return fig, fig.subplots()
+    owner = ax.figure
+    return (owner if isinstance(owner, Figure) else owner.figure), ax
+
+
+def _draw_curve(
+    ax: Axes, f: Callable[[float], float], xlim: tuple[float, float], label: str
+) -> tuple[float, float]:
+    """Plot ``f`` over ``xlim`` (one call per sample) and return its finite y range."""
+    xs = np.linspace(xlim[0], xlim[1], _SAMPLES)
+    ys = np.array([_sample(f, float(x)) for x in xs])
+    ax.plot(xs, ys, color="C0", linewidth=2, label=label)
+    shown = ys[np.isfinite(ys)]
+    return (float(shown.min()), float(shown.max())) if shown.size else (-1.0, 1.0)
+
+
+def _sample(f: Callable[[float], float], x: float) -> float:
+    """``f(x)``, or nan where ``f`` is undefined (a gap in the curve, as for 1/x at 0)."""
+    try:
+        return _evaluate(f, x)
+    except (ArithmeticError, ValueError):
+        return math.nan
+
+
+def _limits_around(values: Sequence[float], pad: float) -> tuple[float, float]:
+    """Limits covering ``values`` with ``pad`` of their span (or 1) on each side."""
+    low, high = min(values), max(values)
+    margin = pad * (high - low) if high > low else 1.0
+    return low - margin, high + margin
+
+
+def _set_ylim_to_curve(ax: Axes, y_range: tuple[float, float]) -> None:
+    """Keep the y axis on the curve so that long straight lines do not squash it."""
+    low, high = y_range
+    margin = 0.1 * (high - low) if high > low else 1.0
+    ax.set_ylim(low - margin, high + margin)
+
+
+def _number(x: float) -> str:
+    """A short mathtext number: 6, -0.25, 1.5e-08."""
+    return f"${x:.4g}$"
+
+
+# -- Slopes ----------------------------------------------------------------------------------
+
+
+def plot_tangents(
+    f: Callable[[float], float],
+    points: Sequence[float],
+    slopes: Sequence[float] | None = None,
+    *,
+    xlim: tuple[float, float] | None = None,
+    xlabel: str = "$x$",
+    ylabel: str = "$f(x)$",
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw the curve of ``f`` and its tangent line at each of ``points``.
+
+    The tangent at :math:`x_0` is the line :math:`y = f(x_0) + s\\,(x - x_0)` with slope
+    :math:`s = f'(x_0)`. Each tangent is drawn over a short stretch around its point, in its own
+    colour, and the legend gives its slope; the points themselves are marked.
+
+    Parameters
+    ----------
+    f : Callable[[float], float]
+        The function, called with one float at a time. Where it raises an
+        ``ArithmeticError`` or ``ValueError`` (1/x at 0) the curve has a gap.
+    points : Sequence[float]
+        Where to draw tangents (at least one point).
+    slopes : Sequence[float] or None, optional
+        The slope at each point. By default each slope is
+        :func:`derivatives.epsilon.derivative` of ``f`` there (a central difference).
+    xlim : tuple[float, float] or None, optional
+        Range of the x axis; by default the points plus a quarter of their spread on each side.
+    xlabel, ylabel : str, optional
+        Axis labels (mathtext allowed).
+    ax : Axes or None, optional
+        Axes to draw on; by default a new figure is made.
+
+    Returns
+    -------
+    Figure
+        The figure that holds the plot.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable, an argument is not of the documented type, or ``f`` does not
+        return a real number.
+    ValueError
+        If ``points`` is empty, a number is not finite, ``slopes`` has a different length from
+        ``points``, ``xlim`` is not increasing, or ``f`` is not finite at a point.
+
+    Examples
+    --------
+    >>> fig = plot_tangents(lambda w: w**2, [3, -3], [6, -6], xlabel="$w$", ylabel="$J(w)$")
+    >>> [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    ['$J(w)$', 'tangent at $3$: slope $6$', 'tangent at $-3$: slope $-6$']
+    """
+    _check_callable(f, "f")
+    xs0 = _check_reals(points, "points")
+    if slopes is None:
+        ss = [derivative(f, x0) for x0 in xs0]
+    else:
+        ss = _check_reals(slopes, "slopes")
+        if len(ss) != len(xs0):
+            raise ValueError(f"slopes must have one value per point ({len(xs0)}), got {len(ss)}")
+    limits = _check_xlim(xlim) or _limits_around(xs0, 0.25)
+    _check_text(xlabel, "xlabel")
+    _check_text(ylabel, "ylabel")
+    _check_axes(ax)
+
+    fig, ax = _figure_and_axes(ax)
+    y_range = _draw_curve(ax, f, limits, ylabel)
+    half = (limits[1] - limits[0]) / 6
+    for i, (x0, s) in enumerate(zip(xs0, ss, strict=True)):
+        y0 = _evaluate(f, x0, finite=True)
+        colour = f"C{i % 9 + 1}"
+        xs = np.array([x0 - half, x0 + half])
+        label = f"tangent at {_number(x0)}: slope {_number(s)}"
+        ax.plot(xs, y0 + s * (xs - x0), color=colour, linewidth=1.5, label=label)
+        ax.plot([x0], [y0], "o", color=colour, zorder=3, label="_point")
+    _set_ylim_to_curve(ax, y_range)
+    ax.set_xlim(*limits)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="best", fontsize="small")
+    return fig
+
+
+def plot_secants(
+    f: Callable[[float], float],
+    x: float,
+    steps: Sequence[float] = (1, 0.5, 0.25, 0.1),
+    slope: float | None = None,
+    *,
+    xlim: tuple[float, float] | None = None,
+    xlabel: str = "$x$",
+    ylabel: str = "$f(x)$",
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw secants from ``x`` to ``x + h`` for shrinking ``h``, and the tangent they approach.
+
+    The secant through :math:`(x, f(x))` and :math:`(x + h, f(x + h))` has slope
+    :math:`(f(x + h) - f(x)) / h`, the course's nudge estimate
+    (:func:`derivatives.epsilon.forward_difference` with ``eps=h``). As ``h`` shrinks the
+    secants turn towards the tangent, drawn dashed. Lines span the whole x range; the y axis
+    follows the curve.
+
+    Parameters
+    ----------
+    f : Callable[[float], float]
+        The function, called with one float at a time. Where it raises an
+        ``ArithmeticError`` or ``ValueError`` (1/x at 0) the curve has a gap.
+    x : float
+        The point where the slope is wanted.
+    steps : Sequence[float], optional
+        Positive step sizes ``h``, one secant each.
+    slope : float or None, optional
+        Slope of the tangent; by default :func:`derivatives.epsilon.derivative` of ``f`` at ``x``.
+    xlim : tuple[float, float] or None, optional
+        Range of the x axis; by default from ``x - 1.5 * max(steps)`` to ``x + 2 * max(steps)``.
+    xlabel, ylabel : str, optional
+        Axis labels (mathtext allowed).
+    ax : Axes or None, optional
+        Axes to draw on; by default a new figure is made.
+
+    Returns
+    -------
+    Figure
+        The figure that holds the plot.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable, an argument is not of the documented type, or ``f`` does not
+        return a real number.
+    ValueError
+        If a number is not finite, ``steps`` is empty or holds a step that is not positive,
+        ``xlim`` is not increasing, or ``f`` is not finite at ``x`` or ``x + h``.
+
+    Examples
+    --------
+    >>> fig = plot_secants(lambda w: w**2, 3, steps=[1, 0.1], slope=6)
+    >>> [text.get_text() for text in fig.axes[0].get_legend().get_texts()][1:]
+    ['secant $h=1$: slope $7$', 'secant $h=0.1$: slope $6.1$', 'tangent: slope $6$']
+    """
+    _check_callable(f, "f")
+    x0 = _check_real(x, "x")
+    hs = _check_steps(steps, "steps")
+    s = derivative(f, x0) if slope is None else _check_real(slope, "slope")
+    limits = _check_xlim(xlim) or (x0 - 1.5 * max(hs), x0 + 2 * max(hs))
+    _check_text(xlabel, "xlabel")
+    _check_text(ylabel, "ylabel")
+    _check_axes(ax)
+
+    fig, ax = _figure_and_axes(ax)
+    y_range = _draw_curve(ax, f, limits, ylabel)
+    y0 = _evaluate(f, x0, finite=True)
+    xs = np.array(limits)
+    for i, h in enumerate(hs):
+        y1 = _evaluate(f, x0 + h, finite=True)
+        k = forward_difference(f, x0, eps=h)
+        colour = f"C{i % 8 + 2}"
+        label = f"secant $h={h:g}$: slope {_number(k)}"
+        ax.plot(xs, y0 + k * (xs - x0), color=colour, linewidth=1.2, label=label)
+        ax.plot([x0 + h], [y1], "o", color=colour, zorder=3, label="_point")
+    ax.plot(
+        xs, y0 + s * (xs - x0), "--", color="C1", linewidth=2, label=f"tangent: slope {_number(s)}"
+    )
+    ax.plot([x0], [y0], "o", color="C1", zorder=3, label="_point")
+    _set_ylim_to_curve(ax, y_range)
+    ax.set_xlim(*limits)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="best", fontsize="small")
+    return fig
+
+
+def plot_step_error(
+    f: Callable[[Any], object],
+    x: float,
+    exact: float,
+    steps: Sequence[float] | None = None,
+    methods: Sequence[str] = ("forward", "central", "complex"),
+    *,
+    floor: float = 1e-17,
+    ax: Axes | None = None,
+) -> Figure:
+    """Plot the absolute error of finite differences against the step size, log-log.
+
+    For each method and step ``h`` the error is :math:`|D_h - f'(x)|`, where :math:`D_h` is
+    :func:`~derivatives.epsilon.forward_difference` (``eps=h``),
+    :func:`~derivatives.epsilon.central_difference` (``eps=h``) or
+    :func:`~derivatives.epsilon.complex_step` (``h=h``). Large steps suffer from truncation
+    (the curve is not a straight line), tiny steps from round-off (``x + h`` rounds back
+    towards ``x``); the complex step has no subtraction and so no round-off to speak of.
+
+    A log scale cannot show 0: errors below ``floor`` (exact zeros included) are drawn at
+    ``floor``, on a dotted line that the legend explains when some error is there.
+
+    Parameters
+    ----------
+    f : Callable[[Any], object]
+        The function. The ``"complex"`` method calls it with a complex number, so it must then be
+        written with operations that accept complex input (``cmath`` or NumPy, not ``math``).
+    x : float
+        The point where the derivative is estimated.
+    exact : float
+        The exact derivative at ``x``, to measure the errors against.
+    steps : Sequence[float] or None, optional
+        Positive step sizes; by default ``10**-1, 10**-2, ..., 10**-16``.
+    methods : Sequence[str], optional
+        Any of ``"forward"``, ``"central"`` and ``"complex"``, each at most once.
+    floor : float, optional
+        Smallest error drawn (positive).
+    ax : Axes or None, optional
+        Axes to draw on; by default a new figure is made.
+
+    Returns
+    -------
+    Figure
+        The figure that holds the plot.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable or an argument is not of the documented type.
+    ValueError
+        If a number is not finite, ``steps`` is empty or not positive, ``floor`` is not
+        positive, or ``methods`` is empty, repeats a method or names an unknown one.
+
+    Examples
+    --------
+    >>> fig = plot_step_error(lambda x: x**3, 1.0, 3.0, steps=[0.1, 0.01], methods=["forward"])
+    >>> line = fig.axes[0].get_lines()[0]
+    >>> line.get_label(), [round(float(e), 6) for e in line.get_ydata()]
+    ('forward difference', [0.31, 0.0301])
+    """
+    _check_callable(f, "f")
+    x0 = _check_real(x, "x")
+    d = _check_real(exact, "exact")
+    hs = [10.0**-k for k in range(1, 17)] if steps is None else _check_steps(steps, "steps")
+    names = _check_methods(methods)
+    lowest = _check_real(floor, "floor")
+    if lowest <= 0:
+        raise ValueError(f"floor must be positive, got {lowest!r}")
+    _check_axes(ax)
+
+    estimators: dict[str, Callable[[float], float]] = {
+        "forward": lambda h: forward_difference(f, x0, eps=h),
+        "central": lambda h: central_difference(f, x0, eps=h),
+        "complex": lambda h: complex_step(f, x0, h=h),
+    }
+    fig, ax = _figure_and_axes(ax)
+    markers = {"forward": "o", "central": "s", "complex": "^"}
+    clipped = False
+    for name in names:
+        errors = [abs(estimators[name](h) - d) for h in hs]
+        clipped = clipped or any(e < lowest for e in errors)
+        ax.loglog(hs, [max(e, lowest) for e in errors], marker=markers[name], label=_METHODS[name])
+    floor_label = f"error below {lowest:g} (or 0)" if clipped else "_floor"
+    ax.axhline(lowest, color="0.5", linestyle=":", linewidth=1, label=floor_label)
+    ax.set_xlabel("step size $h$")
+    ax.set_ylabel("absolute error $|D_h - f'(x)|$")
+    ax.legend(loc="best", fontsize="small")
+    return fig
+
+
+# -- Gradient descent and other curves -------------------------------------------------------
+
+
+def plot_descent(
+    f: Callable[[float], float],
+    trajectories: Mapping[str, Sequence[float]],
+    *,
+    xlim: tuple[float, float] | None = None,
+    xlabel: str = "$w$",
+    ylabel: str = "$J(w)$",
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw the curve of ``f`` and the steps of gradient descent on it.
+
+    Each trajectory is the list of parameters :math:`w_0, w_1, \\dots` visited by
+    :math:`w \\leftarrow w - \\alpha\\, f'(w)` for one learning rate. Its points
+    :math:`(w_k, f(w_k))` are marked and joined in order, so a small rate creeps down one
+    side of the curve and a large one jumps from side to side.
+
+    Parameters
+    ----------
+    f : Callable[[float], float]
+        The function being minimised, called with one float at a time. Where it raises an
+        ``ArithmeticError`` or ``ValueError`` the curve has a gap.
+    trajectories : Mapping[str, Sequence[float]]
+        Legend label (for example ``"$\\alpha = 0.1$"``) to the parameters visited, in order.
+    xlim : tuple[float, float] or None, optional
+        Range of the x axis; by default every visited point plus a tenth of their spread.
+    xlabel, ylabel : str, optional
+        Axis labels (mathtext allowed).
+    ax : Axes or None, optional
+        Axes to draw on; by default a new figure is made.
+
+    Returns
+    -------
+    Figure
+        The figure that holds the plot.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable, an argument is not of the documented type, or ``f`` does not
+        return a real number.
+    ValueError
+        If ``trajectories`` or one of its sequences is empty, a number is not finite, ``xlim``
+        is not increasing, or ``f`` is not finite at a visited point.
+
+    Examples
+    --------
+    >>> fig = plot_descent(lambda w: w**2, {"rate 0.1": [3, 2.4, 1.92]})
+    >>> line = fig.axes[0].get_lines()[1]
+    >>> line.get_label(), [round(float(y), 4) for y in line.get_ydata()]
+    ('rate 0.1', [9.0, 5.76, 3.6864])
+    """
+    _check_callable(f, "f")
+    paths = _check_series(trajectories, "trajectories")
+    every = [w for path in paths.values() for w in path]
+    limits = _check_xlim(xlim) or _limits_around(every, 0.1)
+    _check_text(xlabel, "xlabel")
+    _check_text(ylabel, "ylabel")
+    _check_axes(ax)
+
+    fig, ax = _figure_and_axes(ax)
+    y_range = _draw_curve(ax, f, limits, ylabel)
+    for i, (name, path) in enumerate(paths.items()):
+        ys = [_evaluate(f, w, finite=True) for w in path]
+        ax.plot(path, ys, "o-", color=f"C{i % 9 + 1}", markersize=4, linewidth=1, label=name)
+    _set_ylim_to_curve(ax, y_range)
+    ax.set_xlim(*limits)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="best", fontsize="small")
+    return fig
+
+
+def plot_curves(
+    series: Mapping[str, Sequence[float]],
+    *,
+    xlabel: str,
+    ylabel: str,
+    x: Sequence[float] | None = None,
+    logx: bool = False,
+    logy: bool = False,
+    ax: Axes | None = None,
+) -> Figure:
+    """Plot one or more named series as lines, for loss curves and cost comparisons.
+
+    Parameters
+    ----------
+    series : Mapping[str, Sequence[float]]
+        Legend label to the y values of that line.
+    xlabel, ylabel : str
+        Axis labels (mathtext allowed).
+    x : Sequence[float] or None, optional
+        The x values shared by every series (each series must then have the same length);
+        by default ``0, 1, 2, ...`` (the step number).
+    logx, logy : bool, optional
+        Use a log scale on that axis; every value on it must then be positive.
+    ax : Axes or None, optional
+        Axes to draw on; by default a new figure is made.
+
+    Returns
+    -------
+    Figure
+        The figure that holds the plot.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not of the documented type.
+    ValueError
+        If ``series`` or one of its sequences is empty, a number is not finite, a series and
+        ``x`` differ in length, or a value on a log axis is not positive.
+
+    Examples
+    --------
+    >>> fig = plot_curves({"loss": [4.0, 1.0, 0.25]}, xlabel="step", ylabel="loss", logy=True)
+    >>> ax = fig.axes[0]
+    >>> ax.get_yscale(), [float(x) for x in ax.get_lines()[0].get_xdata()]
+    ('log', [0.0, 1.0, 2.0])
+    """
+    lines = _check_series(series, "series")
+    _check_text(xlabel, "xlabel")
+    _check_text(ylabel, "ylabel")
+    xs = None if x is None else _check_reals(x, "x")
+    _check_flag(logx, "logx")
+    _check_flag(logy, "logy")
+    _check_axes(ax)
+    for name, ys in lines.items():
+        if xs is not None and len(ys) != len(xs):
+            raise ValueError(
+                f"series[{name!r}] must have one value per x ({len(xs)}), got {len(ys)}"
+            )
+        if logy and min(ys) <= 0:
+            raise ValueError(f"series[{name!r}] must be positive with logy=True")
+    if logx and xs is not None and min(xs) <= 0:
+        raise ValueError("x must be positive with logx=True")
+    if logx and xs is None:
+        raise ValueError("logx=True needs positive x values: pass x")
+
+    fig, ax = _figure_and_axes(ax)
+    for name, ys in lines.items():
+        xv: Sequence[float] = range(len(ys)) if xs is None else xs
+        ax.plot(xv, ys, marker="o" if len(ys) <= 30 else "", markersize=4, label=name)
+    ax.set_xscale("log" if logx else "linear")
+    ax.set_yscale("log" if logy else "linear")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="best", fontsize="small")
+    return fig
+
+
+# -- Computation graphs ----------------------------------------------------------------------
+
+# Sizes in inches, which are also the data units of the graph's axes.
+_FONT = 9  # points
+_CHAR = 0.6 * _FONT / 72  # width of a monospace character
+_LINE = 1.25 * _FONT / 72  # height of a line of text
+_GAP = (0.55, 0.3)  # space between columns, and between boxes in a column
+
+
+_Key: TypeAlias = int | tuple[int, int]  # id() of a node, or (link, column) of a bend point
+
+
+class _Link(NamedTuple):
+    """The arrow from one operand to its result; it bends once in each column it crosses."""
+
+    parent: Value
+    child: Value
+    bends: tuple[tuple[int, int], ...]
+
+    def chain(self) -> list[_Key]:
+        """What the arrow passes through: operand, bend points, result."""
+        return [id(self.parent), *self.bends, id(self.child)]
+
+
+def _columns(nodes: list[Value]) -> dict[int, int]:
+    """Column of each node (by ``id``), nodes given inputs first.
+
+    An operation sits in the column given by the longest path from an input to it, so every
+    arrow points right and the output is alone in the last column. An input sits just left of
+    the first operation that uses it, so the arrow to that operation is short.
+    """
+    column: dict[int, int] = {}
+    for node in nodes:
+        column[id(node)] = 1 + max((column[id(p)] for p in node.parents), default=-1)
+    first_use: dict[int, int] = {}
+    for node in nodes:
+        for p in node.parents:
+            if not p.parents:
+                first_use[id(p)] = min(first_use.get(id(p), column[id(node)]), column[id(node)])
+    column.update({key: c - 1 for key, c in first_use.items()})
+    return column
+
+
+def _links(nodes: list[Value], column: dict[int, int]) -> list[_Link]:
+    """One link per operand: ``a + a`` gives two."""
+    pairs = [(p, node) for node in nodes for p in node.parents]
+    return [
+        _Link(p, c, tuple((i, k) for k in range(column[id(p)] + 1, column[id(c)])))
+        for i, (p, c) in enumerate(pairs)
+    ]
+
+
+def _rows(
+    columns: list[list[_Key]], left: dict[_Key, list[_Key]], right: dict[_Key, list[_Key]]
+) -> dict[_Key, float]:
+    """Row of every node and bend point, each column centred on zero.
+
+    Columns start in topological order; then one sweep left to right moves each item towards
+    the mean row of its neighbours on the left, and one sweep right to left towards those on
+    the right. Ties keep the previous order, so the layout is the same on every call.
+    """
+    row: dict[_Key, float] = {}
+
+    def place(column: list[_Key]) -> None:
+        for i, key in enumerate(column):
+            row[key] = (len(column) - 1) / 2 - i
+
+    def towards(column: list[_Key], neighbours: dict[_Key, list[_Key]]) -> None:
+        def target(key: _Key) -> float:
+            near = neighbours.get(key, [])
+            return float(np.mean([row[k] for k in near])) if near else row[key]
+
+        column.sort(key=lambda key: -target(key))  # stable: ties keep their order
+        place(column)
+
+    for column in columns:
+        place(column)
+    for column in columns[1:]:
+        towards(column, left)
+    for column in reversed(columns[:-1]):
+        towards(column, right)
+    return row
+
+
+def _layout(nodes: list[Value]) -> tuple[dict[_Key, tuple[int, float]], list[_Link]]:
+    """Column and row of every node and bend point, and the links to draw."""
+    column = _columns(nodes)
+    links = _links(nodes, column)
+    columns: list[list[_Key]] = [[] for _ in range(max(column.values()) + 1)]
+    for node in nodes:
+        columns[column[id(node)]].append(id(node))
+    left: dict[_Key, list[_Key]] = {}
+    right: dict[_Key, list[_Key]] = {}
+    for link in links:
+        for bend in link.bends:
+            columns[bend[1]].append(bend)
+        for a, b in itertools.pairwise(link.chain()):
+            right.setdefault(a, []).append(b)
+            left.setdefault(b, []).append(a)
+    row = _rows(columns, left, right)
+    return {key: (c, row[key]) for c, keys in enumerate(columns) for key in keys}, links
+
+
+def _ports(groups: dict[int, list[tuple[float, int]]], height: float) -> dict[int, float]:
+    """Spread the arrow ends on one side of each box: link number to vertical offset.
+
+    ``groups`` maps a box to ``(height at the other end, link number)`` for each arrow;
+    the arrow going highest gets the top end, so arrows do not cross at the box.
+    """
+    offsets: dict[int, float] = {}
+    for ends in groups.values():
+        gap = min(0.15, height / (len(ends) + 1))
+        for i, (_, number) in enumerate(sorted(ends, key=lambda end: (-end[0], end[1]))):
+            offsets[number] = ((len(ends) - 1) / 2 - i) * gap
+    return offsets
+
+
+def _node_text(node: Value, show_grad: bool) -> str:
+    """``label (op)``, then ``data ...`` and, if asked, ``grad ...``, one per line."""
+    title = f"{node.label} ({node.op})".strip() if node.op else node.label
+    lines = [title] if title else []
+    lines.append(f"data {node.data:.4g}")
+    if show_grad:
+        lines.append(f"grad {node.grad:.4g}")
+    return "\n".join(lines)
+
+
+def _draw_node(
+    ax: Axes, centre: tuple[float, float], size: tuple[float, float], text: str, colour: str
+) -> None:
+    """A rounded box of ``size`` at ``centre``, tinted with ``colour``, holding ``text``."""
+    (x, y), (width, height) = centre, size
+    box = FancyBboxPatch(
+        (x - width / 2, y - height / 2),
+        width,
+        height,
+        boxstyle="round,pad=0,rounding_size=0.12",
+        facecolor=to_rgba(colour, 0.18),
+        edgecolor=colour,
+        linewidth=1.2,
+    )
+    ax.add_patch(box)
+    ax.text(x, y, text, ha="center", va="center", family="monospace", fontsize=_FONT)
+
+
+def _draw_links(
+    ax: Axes,
+    links: list[_Link],
+    at: dict[_Key, tuple[float, float]],
+    size: tuple[float, float],
+) -> None:
+    """Draw each link from the right side of its operand's box to the left side of its
+    result's box, through its bend points; ``at`` holds centres of boxes and bend points."""
+    w, h = size
+    leaving: dict[int, list[tuple[float, int]]] = {}
+    entering: dict[int, list[tuple[float, int]]] = {}
+    for i, link in enumerate(links):
+        chain = link.chain()
+        leaving.setdefault(id(link.parent), []).append((at[chain[1]][1], i))
+        entering.setdefault(id(link.child), []).append((at[chain[-2]][1], i))
+    start, end = _ports(leaving, h), _ports(entering, h)
+    for i, link in enumerate(links):
+        (x0, y0), (x1, y1) = at[id(link.parent)], at[id(link.child)]
+        points = [(x0 + w / 2, y0 + start[i])]
+        for bend in link.bends:
+            points += [(at[bend][0] - w / 2, at[bend][1]), (at[bend][0] + w / 2, at[bend][1])]
+        points.append((x1 - w / 2, y1 + end[i]))
+        arrow = FancyArrowPatch(
+            path=Path(points), arrowstyle="-|>", mutation_scale=12, color="0.45", linewidth=1.2
+        )
+        ax.add_patch(arrow)
+
+
+def plot_graph(
+    root: Value,
+    *,
+    show_grad: bool | None = None,
+    max_nodes: int = 40,
+) -> Figure:
+    """Draw the computation graph that produced ``root``, inputs on the left.
+
+    Each node is a box with its label, its operation (nothing for an input), its value
+    (``data``) and, once :meth:`~derivatives.chain_rule.Value.backward` has run, its gradient.
+    An arrow goes from each operand to the node it feeds; an operand used twice, as in
+    ``b = a + a``, gets two arrows.
+
+    An operation sits in the column given by the longest path from an input to it, so the
+    output is alone in the rightmost column; an input sits just left of the first operation
+    that uses it. An arrow that skips columns passes between the boxes on its way. Within a
+    column, boxes are ordered to keep arrows short and uncrossed. The layout depends only on
+    the graph, so the same graph always gives the same picture; it reads best up to about
+    fifteen nodes.
+
+    Parameters
+    ----------
+    root : Value
+        The output node.
+    show_grad : bool or None, optional
+        Whether to print gradients. ``None`` (the default) prints them when some node has a
+        non-zero gradient, that is after ``backward()``.
+    max_nodes : int, optional
+        Refuse graphs with more nodes than this: a picture of thousands of boxes is unreadable
+        and slow to draw.
+
+    Returns
+    -------
+    Figure
+        A new figure sized to the graph.
+
+    Raises
+    ------
+    TypeError
+        If ``root`` is not a :class:`~derivatives.chain_rule.Value`, ``show_grad`` is not a
+        bool or None, or ``max_nodes`` is not an int.
+    ValueError
+        If ``max_nodes`` is less than 1 or the graph has more nodes than ``max_nodes``.
+
+    Examples
+    --------
+    >>> from derivatives.chain_rule import Value
+    >>> a = Value(2.0, label="a")
+    >>> b = a + a
+    >>> b.label = "b"
+    >>> b.backward()
+    >>> fig = plot_graph(b)
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['a\\ndata 2\\ngrad 2', 'b (+)\\ndata 4\\ngrad 1']
+    >>> from matplotlib.patches import FancyArrowPatch
+    >>> sum(isinstance(patch, FancyArrowPatch) for patch in fig.axes[0].patches)
+    2
+    """
+    _check_value(root)
+    _check_flag(show_grad, "show_grad", allow_none=True)
+    _check_count(max_nodes, "max_nodes")
+    nodes = topological_order(root)
+    if len(nodes) > max_nodes:
+        raise ValueError(f"root's graph has {len(nodes)} nodes, more than max_nodes={max_nodes}")
+    grads = any(n.grad != 0 for n in nodes) if show_grad is None else show_grad
+
+    grid, links = _layout(nodes)
+    texts = {id(n): _node_text(n, grads) for n in nodes}
+    widest = max(len(line) for text in texts.values() for line in text.split("\n"))
+    w, h = max(0.9, _CHAR * widest + 0.3), _LINE * (2 + grads) + 0.2
+    at = {key: (c * (w + _GAP[0]), r * (h + _GAP[1])) for key, (c, r) in grid.items()}
+    columns = max(c for c, _ in grid.values()) + 1
+    rows = max(r for _, r in grid.values()) - min(r for _, r in grid.values()) + 1
+    width, height = columns * (w + _GAP[0]) - _GAP[0] + 0.2, rows * (h + _GAP[1]) - _GAP[1] + 0.2
+
+    fig = Figure(figsize=(width, height))
+    fig.set_layout_engine("none")  # the axes fill the figure: one data unit is one inch
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(-w / 2 - 0.1, width - w / 2 - 0.1)
+    ax.set_ylim(-height / 2, height / 2)
+    ax.set_axis_off()
+    for node in nodes:
+        colour = "C2" if node is root else ("C1" if node.op else "C0")
+        _draw_node(ax, at[id(node)], (w, h), texts[id(node)], colour)
+
+    _draw_links(ax, links, at, (w, h))
+    return fig

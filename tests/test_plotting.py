@@ -1,0 +1,694 @@
+"""Tests for derivatives.plotting: the figures hold the numbers the lessons talk about.
+
+Every check reads the plotted data back from the figure and compares it with a value worked
+out by hand or recomputed here from the formula.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+from matplotlib.path import Path  # noqa: E402
+
+from derivatives.chain_rule import Value, topological_order  # noqa: E402
+from derivatives.plotting import (  # noqa: E402
+    plot_curves,
+    plot_descent,
+    plot_graph,
+    plot_secants,
+    plot_step_error,
+    plot_tangents,
+)
+
+
+def J(w):
+    return w**2
+
+
+def lines_labelled(fig, prefix):
+    return [line for line in fig.axes[0].get_lines() if line.get_label().startswith(prefix)]
+
+
+def xy(line):
+    return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+
+
+def slope_of(line):
+    xs, ys = xy(line)
+    return (ys[-1] - ys[0]) / (xs[-1] - xs[0])
+
+
+def svg_bytes(fig):
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "derivatives-test"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+# -- Tangents --------------------------------------------------------------------------------
+
+# The lecture: J(w) = w**2 has slope 2w, so 6 at 3, 4 at 2 and -6 at -3.
+LECTURE = [(3.0, 6.0), (2.0, 4.0), (-3.0, -6.0)]
+
+
+def test_tangent_lines_are_point_slope_lines():
+    points, slopes = zip(*LECTURE, strict=True)
+    fig = plot_tangents(J, points, slopes, xlabel="$w$", ylabel="$J(w)$")
+    tangents = lines_labelled(fig, "tangent")
+    assert len(tangents) == 3
+    for line, (x0, s) in zip(tangents, LECTURE, strict=True):
+        xs, ys = xy(line)
+        assert xs[0] < x0 < xs[-1]
+        np.testing.assert_allclose(ys, x0**2 + s * (xs - x0), rtol=0, atol=1e-12)
+        assert line.get_label() == f"tangent at ${x0:g}$: slope ${s:g}$"
+
+
+def test_tangent_points_are_marked_on_the_curve():
+    fig = plot_tangents(J, [3, 2, -3], [6, 4, -6])
+    marks = [xy(line) for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
+    assert [(float(xs[0]), float(ys[0])) for xs, ys in marks] == [(3, 9), (2, 4), (-3, 9)]
+
+
+def test_curve_is_the_function():
+    fig = plot_tangents(J, [3, 2, -3], [6, 4, -6])
+    xs, ys = xy(fig.axes[0].get_lines()[0])
+    assert (xs[0], xs[-1]) == fig.axes[0].get_xlim()
+    np.testing.assert_allclose(ys, xs**2)
+
+
+def test_default_slopes_are_the_derivative():
+    fig = plot_tangents(J, [3, 2, -3])
+    slopes = [slope_of(line) for line in lines_labelled(fig, "tangent")]
+    np.testing.assert_allclose(slopes, [6, 4, -6], atol=1e-6)
+
+
+def test_curve_has_a_gap_where_f_is_undefined():
+    # J = 1/w: slope -1/w**2 = -1/4 at w = 2 and at w = -2; the sample at w = 0 is left out.
+    fig = plot_tangents(lambda w: 1 / w, [-2, 2], [-0.25, -0.25])
+    xs, ys = xy(fig.axes[0].get_lines()[0])
+    assert np.isnan(ys[xs == 0]).all() and np.isnan(ys).sum() == 1
+    for line, x0 in zip(lines_labelled(fig, "tangent"), [-2, 2], strict=True):
+        lx, ly = xy(line)
+        np.testing.assert_allclose(ly, 1 / x0 - 0.25 * (lx - x0), atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    a=st.floats(-5, 5).filter(lambda v: abs(v) > 0.1),
+    b=st.floats(-5, 5),
+    x0=st.floats(-5, 5),
+)
+def test_default_tangent_slope_of_any_parabola(a, b, x0):
+    fig = plot_tangents(lambda x: a * x**2 + b * x, [x0])
+    (line,) = lines_labelled(fig, "tangent")
+    assert slope_of(line) == pytest.approx(2 * a * x0 + b, abs=1e-5)
+
+
+# -- Secants ---------------------------------------------------------------------------------
+
+
+def cube(x):
+    return x**3
+
+
+def test_secant_slopes_are_difference_quotients():
+    steps = (1, 0.5, 0.25, 0.1)
+    fig = plot_secants(cube, 1.0, steps, slope=3.0)
+    secants = lines_labelled(fig, "secant")
+    assert len(secants) == len(steps)
+    for line, h in zip(secants, steps, strict=True):
+        quotient = (cube(1.0 + h) - cube(1.0)) / h
+        assert slope_of(line) == pytest.approx(quotient, rel=1e-12)
+        # (x + h)**3 - x**3 = 3x**2 h + 3x h**2 + h**3, so at x = 1 the slope is 3 + 3h + h**2.
+        assert slope_of(line) == pytest.approx(3 + 3 * h + h**2, rel=1e-12)
+        xs, ys = xy(line)
+        np.testing.assert_allclose(ys, 1 + quotient * (xs - 1), atol=1e-12)
+
+
+def test_secants_approach_the_tangent():
+    fig = plot_secants(J, 3.0)
+    (tangent,) = lines_labelled(fig, "tangent")
+    assert slope_of(tangent) == pytest.approx(6, abs=1e-6)
+    gaps = [abs(slope_of(line) - 6) for line in lines_labelled(fig, "secant")]
+    # ((3 + h)**2 - 9) / h = 6 + h: the gap is the step itself.
+    np.testing.assert_allclose(gaps, [1, 0.5, 0.25, 0.1], rtol=1e-9)
+
+
+def test_secant_end_points_lie_on_the_curve():
+    fig = plot_secants(J, 3.0, [1, 0.5])
+    marks = [xy(line) for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
+    assert [(float(xs[0]), float(ys[0])) for xs, ys in marks] == [(4, 16), (3.5, 12.25), (3, 9)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(x0=st.floats(-10, 10), h=st.floats(1e-3, 2))
+def test_secant_slope_of_a_square_is_2x_plus_h(x0, h):
+    fig = plot_secants(J, x0, [h], slope=2 * x0)
+    (line,) = lines_labelled(fig, "secant")
+    assert slope_of(line) == pytest.approx(2 * x0 + h, abs=1e-8)
+
+
+# -- Error against step size -----------------------------------------------------------------
+
+
+def blog(x):
+    return 3 * x**2 - 4 * x + 5  # derivative 6x - 4, so 14 at x = 3
+
+
+ESTIMATES = {
+    "forward difference": lambda f, x, h: (f(x + h) - f(x)) / h,
+    "central difference": lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h),
+    "complex step": lambda f, x, h: f(complex(x, h)).imag / h,
+}
+
+
+def test_step_error_points_are_absolute_errors():
+    fig = plot_step_error(blog, 3.0, 14.0)
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    steps = [10.0**-k for k in range(1, 17)]
+    for label, estimate in ESTIMATES.items():
+        xs, ys = xy(lines[label])
+        assert list(xs) == steps
+        expected = [max(abs(estimate(blog, 3.0, h) - 14.0), 1e-17) for h in steps]
+        np.testing.assert_allclose(ys, expected, rtol=1e-6)
+    assert (fig.axes[0].get_xscale(), fig.axes[0].get_yscale()) == ("log", "log")
+
+
+def test_forward_error_of_the_blog_function_is_3h():
+    # (f(3 + h) - f(3)) / h = 14 + 3h exactly, so truncation error is 3h for large steps.
+    fig = plot_step_error(blog, 3.0, 14.0, steps=[0.1, 0.01, 0.001], methods=["forward"])
+    (line,) = fig.axes[0].get_lines()[:1]
+    np.testing.assert_allclose(xy(line)[1], [0.3, 0.03, 0.003], rtol=1e-6)
+
+
+def test_exact_zero_errors_sit_on_the_floor():
+    # A straight line: every step gives the slope 2 exactly (0.5 and 0.25 are exact in binary).
+    fig = plot_step_error(lambda x: 2 * x, 1.0, 2.0, steps=[0.5, 0.25], floor=1e-15)
+    for line in lines_labelled(fig, ("forward", "central", "complex")):
+        assert list(xy(line)[1]) == [1e-15, 1e-15]
+    legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    assert legend[-1] == "error below 1e-15 (or 0)"
+
+
+def test_floor_is_not_in_the_legend_when_no_error_is_below_it():
+    fig = plot_step_error(blog, 3.0, 14.0, steps=[0.1], methods=["forward"])
+    legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["forward difference"]
+
+
+def test_complex_step_has_no_round_off_for_sine():
+    fig = plot_step_error(np.sin, 1.0, math.cos(1.0), methods=["complex", "forward"])
+    lines = {line.get_label(): xy(line)[1] for line in fig.axes[0].get_lines()}
+    assert max(lines["complex step"][7:]) < 1e-15  # steps 1e-8 and below
+    assert lines["forward difference"][-1] > 1e-2  # 1 + 1e-16 rounds back to 1
+
+
+# -- Computation graph -----------------------------------------------------------------------
+
+
+def lecture_graph():
+    """L = (a*b + c) * f with a = 2, b = -3, c = 10, f = -2."""
+    a, b, c, f = (Value(v, label=n) for v, n in [(2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")])
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L
+
+
+# Forward values and dL/dnode worked out by hand: dL/da = b*f, dL/db = a*f, dL/de = dL/dd = f.
+HAND = {
+    "a": (2, 6),
+    "b": (-3, -4),
+    "c": (10, -2),
+    "f": (-2, 4),
+    "e": (-6, -2),
+    "d": (4, -2),
+    "L": (-8, 1),
+}
+
+
+def boxes_and_arrows(fig):
+    patches = fig.axes[0].patches
+    boxes = [p for p in patches if isinstance(p, FancyBboxPatch)]
+    arrows = [p for p in patches if isinstance(p, FancyArrowPatch)]
+    return boxes, arrows
+
+
+def texts_by_label(fig):
+    return {t.get_text().split("\n")[0].split(" ")[0]: t for t in fig.axes[0].texts}
+
+
+def test_graph_has_a_box_per_node_and_an_arrow_per_operand():
+    L = lecture_graph()
+    fig = plot_graph(L)
+    nodes = topological_order(L)
+    boxes, arrows = boxes_and_arrows(fig)
+    assert len(boxes) == len(nodes) == 7
+    assert len(arrows) == sum(len(n.parents) for n in nodes) == 6
+
+
+def test_graph_shows_values_then_gradients():
+    L = lecture_graph()
+    before = texts_by_label(plot_graph(L))
+    assert sorted(before) == sorted(HAND)
+    for label, (data, _) in HAND.items():
+        assert f"data {data:g}" in before[label].get_text()
+        assert "grad" not in before[label].get_text()
+    L.backward()
+    after = texts_by_label(plot_graph(L))
+    for label, (data, grad) in HAND.items():
+        assert after[label].get_text().split("\n")[1:] == [f"data {data:g}", f"grad {grad:g}"]
+
+
+def test_graph_shows_operations():
+    text = {
+        k: t.get_text().split("\n")[0]
+        for k, t in texts_by_label(plot_graph(lecture_graph())).items()
+    }
+    assert (text["a"], text["e"], text["d"], text["L"]) == ("a", "e (*)", "d (+)", "L (*)")
+
+
+def test_unlabelled_nodes_show_their_operation_or_nothing():
+    fig = plot_graph(Value(2.0) * 3, show_grad=False)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["data 2", "3\ndata 3", "(*)\ndata 6"]
+
+
+def test_show_grad_overrides_the_default():
+    L = lecture_graph()
+    assert "grad 0" in texts_by_label(plot_graph(L, show_grad=True))["a"].get_text()
+    L.backward()
+    assert "grad" not in texts_by_label(plot_graph(L, show_grad=False))["a"].get_text()
+
+
+def test_node_used_twice_gets_two_arrows():
+    a = Value(3.0, label="a")
+    b = a + a
+    b.label = "b"
+    b.backward()
+    fig = plot_graph(b)
+    boxes, arrows = boxes_and_arrows(fig)
+    assert (len(boxes), len(arrows)) == (2, 2)
+    assert texts_by_label(fig)["a"].get_text() == "a\ndata 3\ngrad 2"  # db/da = 1 + 1
+
+
+def test_inputs_are_left_of_the_operations_they_feed():
+    L = lecture_graph()
+    where = {k: t.get_position() for k, t in texts_by_label(plot_graph(L)).items()}
+    for node in topological_order(L):
+        for parent in node.parents:
+            assert where[parent.label][0] < where[node.label][0]
+    assert max(x for x, _ in where.values()) == where["L"][0]
+    assert [k for k, (x, _) in where.items() if x == where["L"][0]] == ["L"]
+
+
+def test_graph_figure_is_deterministic():
+    first = svg_bytes(plot_graph(lecture_graph()))
+    second = svg_bytes(plot_graph(lecture_graph()))
+    assert first == second
+
+
+def named(value, label):
+    value.label = label
+    return value
+
+
+def lesson_graphs():
+    """The graphs the lessons draw, built afresh, after backward()."""
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    w, x, bias, y = (
+        Value(v, label=n) for v, n in [(2.0, "w"), (-2.0, "x"), (8.0, "b"), (2.0, "y")]
+    )
+    x1, x2, w1, w2 = (
+        Value(v, label=n) for v, n in [(2.0, "x1"), (0.0, "x2"), (-3.0, "w1"), (1.0, "w2")]
+    )
+    n = named(named(x1 * w1, "x1w1") + named(x2 * w2, "x2w2"), "s") + Value(6.8813735870195432, "b")
+    graphs = {
+        "L": lecture_graph(),
+        "d = ab + ac^2": named(named(a * b, "ab") + named(a * named(c**2, "c2"), "ac2"), "d"),
+        "J": named(
+            0.5 * named(named(named(named(w * x, "wx") + bias, "z") - y, "r") ** 2, "sq"), "J"
+        ),
+        "neuron": named(named(n, "n").tanh(), "o"),
+    }
+    for root in graphs.values():
+        root.backward()
+    return graphs
+
+
+def arrow_points(arrow):
+    """The arrow as drawn (line and head), without the closing vertex.
+
+    It starts exactly on the operand's box; its tip, the rightmost point, stops within a
+    line width of the result's box.
+    """
+    path = arrow.get_path()
+    return [v for v, code in zip(path.vertices, path.codes, strict=True) if code != Path.CLOSEPOLY]
+
+
+TIP = 0.03  # inches: how far from a box edge the tip of an arrow head may end
+
+
+@pytest.mark.parametrize("name", list(lesson_graphs()))
+def test_arrows_never_cross_a_box(name):
+    root = lesson_graphs()[name]
+    boxes, arrows = boxes_and_arrows(plot_graph(root))
+    assert len(arrows) == sum(len(n.parents) for n in topological_order(root))
+    for arrow in arrows:
+        points = arrow_points(arrow)
+        for p, q in zip(points, points[1:], strict=False):
+            for t in np.linspace(0, 1, 41):
+                x, y = p + t * (q - p)
+                for b in boxes:
+                    across = b.get_x() + TIP < x < b.get_x() + b.get_width() - TIP
+                    assert not (across and b.get_y() + TIP < y < b.get_y() + b.get_height() - TIP)
+
+
+@pytest.mark.parametrize("name", list(lesson_graphs()))
+def test_arrows_go_from_operand_to_result(name):
+    root = lesson_graphs()[name]
+    fig = plot_graph(root)
+    boxes, arrows = boxes_and_arrows(fig)
+    texts = fig.axes[0].texts
+
+    def label_in(box):
+        centre = [box.get_x() + box.get_width() / 2, box.get_y() + box.get_height() / 2]
+        (text,) = [t for t in texts if np.allclose(t.get_position(), centre)]
+        return text.get_text().split("\n")[0].split(" ")[0]
+
+    def label_of_box(point, edge_of, tolerance):
+        (found,) = [
+            label_in(b)
+            for b in boxes
+            if abs(point[0] - edge_of(b)) <= tolerance
+            and b.get_y() < point[1] < b.get_y() + b.get_height()
+        ]
+        return found
+
+    drawn = [
+        (
+            label_of_box(arrow_points(a)[0], lambda b: b.get_x() + b.get_width(), 1e-9),
+            label_of_box(max(arrow_points(a), key=lambda v: v[0]), lambda b: b.get_x(), TIP),
+        )
+        for a in arrows
+    ]
+    expected = [(p.label, n.label) for n in topological_order(root) for p in n.parents]
+    assert sorted(drawn) == sorted(expected)
+
+
+def test_graph_of_a_single_input():
+    fig = plot_graph(Value(1.5, label="x"))
+    boxes, arrows = boxes_and_arrows(fig)
+    assert (len(boxes), len(arrows)) == (1, 0)
+    assert fig.axes[0].texts[0].get_text() == "x\ndata 1.5"
+
+
+# -- Gradient descent and curves -------------------------------------------------------------
+
+
+def test_descent_steps_sit_on_the_curve():
+    # w <- w - 0.1 * 2w = 0.8 w: 3, 2.4, 1.92 with J = 9, 5.76, 3.6864.
+    fig = plot_descent(J, {r"$\alpha = 0.1$": [3, 2.4, 1.92], r"$\alpha = 0.9$": [3, -2.4]})
+    (slow,) = lines_labelled(fig, r"$\alpha = 0.1$")
+    (fast,) = lines_labelled(fig, r"$\alpha = 0.9$")
+    np.testing.assert_allclose(xy(slow)[1], [9, 5.76, 3.6864])
+    np.testing.assert_allclose(xy(fast)[1], [9, 5.76])
+    low, high = fig.axes[0].get_xlim()
+    assert low < -2.4 and high > 3
+
+
+def test_curves_plot_the_given_numbers():
+    fig = plot_curves(
+        {"nudging": [10, 20, 40], "backprop": [11, 12, 14]},
+        x=[1, 2, 4],
+        xlabel="$P$",
+        ylabel="steps",
+        logx=True,
+        logy=True,
+    )
+    ax = fig.axes[0]
+    lines = {line.get_label(): xy(line) for line in ax.get_lines()}
+    assert [list(v) for v in lines["nudging"]] == [[1, 2, 4], [10, 20, 40]]
+    assert [list(v) for v in lines["backprop"]] == [[1, 2, 4], [11, 12, 14]]
+    assert (ax.get_xscale(), ax.get_yscale(), ax.get_xlabel()) == ("log", "log", "$P$")
+
+
+def test_curves_default_x_is_the_step_number():
+    fig = plot_curves({"loss": [3.0, 2.0]}, xlabel="step", ylabel="loss")
+    assert list(xy(fig.axes[0].get_lines()[0])[0]) == [0, 1]
+
+
+# -- Figures in general ----------------------------------------------------------------------
+
+
+def every_figure():
+    return [
+        plot_tangents(J, [3, 2, -3]),
+        plot_secants(J, 3.0),
+        plot_step_error(blog, 3.0, 14.0),
+        plot_graph(lecture_graph()),
+        plot_descent(J, {"a": [3, 2.4]}),
+        plot_curves({"loss": [1.0, 0.5]}, xlabel="step", ylabel="loss"),
+    ]
+
+
+def test_no_global_state_changes():
+    plt.close("all")
+    before = dict(matplotlib.rcParams)
+    figures = every_figure()
+    assert all(isinstance(fig, Figure) for fig in figures)
+    assert plt.get_fignums() == []
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_every_figure_is_deterministic():
+    first = [svg_bytes(fig) for fig in every_figure()]
+    second = [svg_bytes(fig) for fig in every_figure()]
+    assert first == second
+
+
+def test_drawing_into_given_axes():
+    fig = Figure()
+    left, right = fig.subplots(1, 2)
+    assert plot_tangents(J, [3], [6], ax=left) is fig
+    assert plot_curves({"loss": [1.0]}, xlabel="s", ylabel="l", ax=right) is fig
+    assert len(lines_labelled(fig, "tangent")) == 1
+
+
+# -- Bad input -------------------------------------------------------------------------------
+
+chain = Value(1.0, label="x0")
+for _ in range(41):
+    chain = chain + chain  # one new node per step: 42 in all
+
+BAD = [
+    (plot_tangents, ("abc", [1]), {}, TypeError, "f must be callable, got 'abc'"),
+    (plot_tangents, (J, []), {}, ValueError, "points must not be empty"),
+    (plot_tangents, (J, 3), {}, TypeError, "points must be a sequence of real numbers, got 3"),
+    (plot_tangents, (J, "3"), {}, TypeError, "points must be a sequence of real numbers, got '3'"),
+    (
+        plot_tangents,
+        (J, [1, math.nan]),
+        {},
+        ValueError,
+        "points[1] must be a finite real number, got nan",
+    ),
+    (plot_tangents, (J, [True]), {}, TypeError, "points[0] must be a finite real number, got True"),
+    (
+        plot_tangents,
+        (J, [1, 2], [2]),
+        {},
+        ValueError,
+        "slopes must have one value per point (2), got 1",
+    ),
+    (
+        plot_tangents,
+        (J, [1]),
+        {"xlim": (2, 1)},
+        ValueError,
+        "xlim must satisfy left < right, got (2, 1)",
+    ),
+    (
+        plot_tangents,
+        (J, [1]),
+        {"xlim": 3},
+        TypeError,
+        "xlim must be a pair (left, right) of real numbers, got 3",
+    ),
+    (
+        plot_tangents,
+        (J, [1]),
+        {"xlim": (0, math.inf)},
+        ValueError,
+        "xlim[1] must be a finite real number, got inf",
+    ),
+    (
+        plot_tangents,
+        (J, [1]),
+        {"ax": "left"},
+        TypeError,
+        "ax must be a matplotlib Axes or None, got 'left'",
+    ),
+    (plot_tangents, (J, [1], [2]), {"xlabel": 1}, TypeError, "xlabel must be a string, got 1"),
+    (
+        plot_tangents,
+        (lambda x: "y", [1], [2]),
+        {},
+        TypeError,
+        "f must return a real number, got f(0.0) = 'y'",
+    ),
+    (
+        plot_tangents,
+        (lambda x: 1 / x if x else math.inf, [0], [1]),
+        {},
+        ValueError,
+        "f must be finite at the points drawn, got f(0.0) = inf",
+    ),
+    (plot_secants, (J, math.inf), {}, ValueError, "x must be a finite real number, got inf"),
+    (plot_secants, (J, "3"), {}, TypeError, "x must be a finite real number, got '3'"),
+    (plot_secants, (J, 3, [1, 0]), {}, ValueError, "steps[1] must be positive, got 0.0"),
+    (plot_secants, (J, 3, [-0.1]), {}, ValueError, "steps[0] must be positive, got -0.1"),
+    (
+        plot_secants,
+        (J, 3, [1], False),
+        {},
+        TypeError,
+        "slope must be a finite real number, got False",
+    ),
+    (plot_secants, (None, 3), {}, TypeError, "f must be callable, got None"),
+    (
+        plot_step_error,
+        (math.sin, 1.0, math.cos(1.0)),
+        {},
+        TypeError,
+        "f must accept complex numbers for the complex step",
+    ),
+    (
+        plot_step_error,
+        (J, 1.0, math.nan),
+        {},
+        ValueError,
+        "exact must be a finite real number, got nan",
+    ),
+    (plot_step_error, (J, 1.0, 2.0, []), {}, ValueError, "steps must not be empty"),
+    (
+        plot_step_error,
+        (J, 1.0, 2.0),
+        {"methods": ["backward"]},
+        ValueError,
+        "methods must be among ['central', 'complex', 'forward'], got 'backward'",
+    ),
+    (plot_step_error, (J, 1.0, 2.0), {"methods": []}, ValueError, "methods must not be empty"),
+    (
+        plot_step_error,
+        (J, 1.0, 2.0),
+        {"methods": "forward"},
+        TypeError,
+        "methods must be a sequence of method names, got 'forward'",
+    ),
+    (
+        plot_step_error,
+        (J, 1.0, 2.0),
+        {"methods": ["forward", "forward"]},
+        ValueError,
+        "methods must not repeat a method, got ['forward', 'forward']",
+    ),
+    (plot_step_error, (J, 1.0, 2.0), {"floor": 0}, ValueError, "floor must be positive, got 0.0"),
+    (plot_graph, (3.0,), {}, TypeError, "root must be a derivatives.chain_rule.Value, got 3.0"),
+    (
+        plot_graph,
+        (Value(1.0),),
+        {"show_grad": 1},
+        TypeError,
+        "show_grad must be True, False or None, got 1",
+    ),
+    (
+        plot_graph,
+        (Value(1.0),),
+        {"max_nodes": 0},
+        ValueError,
+        "max_nodes must be at least 1, got 0",
+    ),
+    (plot_graph, (Value(1.0),), {"max_nodes": 2.0}, TypeError, "max_nodes must be an int, got 2.0"),
+    (plot_graph, (chain,), {}, ValueError, "root's graph has 42 nodes, more than max_nodes=40"),
+    (plot_descent, (J, {}), {}, ValueError, "trajectories must not be empty"),
+    (
+        plot_descent,
+        (J, [3, 2]),
+        {},
+        TypeError,
+        "trajectories must be a mapping of names to sequences, got [3, 2]",
+    ),
+    (plot_descent, (J, {"a": []}), {}, ValueError, "trajectories['a'] must not be empty"),
+    (plot_descent, (J, {1: [3]}), {}, TypeError, "trajectories keys must be strings, got 1"),
+    (
+        plot_descent,
+        (J, {"a": [3, math.inf]}),
+        {},
+        ValueError,
+        "trajectories['a'][1] must be a finite real number, got inf",
+    ),
+    (
+        plot_curves,
+        ({"loss": [1, 0]},),
+        {"xlabel": "s", "ylabel": "l", "logy": True},
+        ValueError,
+        "series['loss'] must be positive with logy=True",
+    ),
+    (
+        plot_curves,
+        ({"loss": [1, 2]},),
+        {"xlabel": "s", "ylabel": "l", "x": [1]},
+        ValueError,
+        "series['loss'] must have one value per x (1), got 2",
+    ),
+    (
+        plot_curves,
+        ({"loss": [1]},),
+        {"xlabel": "s", "ylabel": "l", "logx": True},
+        ValueError,
+        "logx=True needs positive x values: pass x",
+    ),
+    (
+        plot_curves,
+        ({"loss": [1]},),
+        {"xlabel": "s", "ylabel": "l", "x": [0], "logx": True},
+        ValueError,
+        "x must be positive with logx=True",
+    ),
+    (
+        plot_curves,
+        ({"loss": [1]},),
+        {"xlabel": "s", "ylabel": "l", "logy": "yes"},
+        TypeError,
+        "logy must be True or False, got 'yes'",
+    ),
+    (
+        plot_curves,
+        ({"loss": [1]},),
+        {"xlabel": None, "ylabel": "l"},
+        TypeError,
+        "xlabel must be a string, got None",
+    ),
+]
+
+
+@pytest.mark.parametrize(("function", "args", "kwargs", "error", "message"), BAD)
+def test_bad_input_is_refused_with_a_clear_message(function, args, kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        function(*args, **kwargs)
