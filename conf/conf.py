@@ -59,7 +59,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(float|int|str|bool|complex|object|list|tuple|dict|None|Fraction|Real|Any)"),
     (r"py:.*", r"random\..*"),
     # Plain-words types of numpydoc "Parameters" sections ("float, optional", "real number").
-    (r"py:class", r"(optional|callable|sequence|mapping|real numbers?|default .*|[{\"].*|.*[}\"])"),
+    (r"py:class", r"(optional|callable|sequence|mapping|(real )?numbers?|NumPy scalar|default .*)"),
+    (r"py:class", r"([{\"].*|.*[}\"])"),
 ]
 
 # -- MyST and MyST-NB ------------------------------------------------------------
@@ -127,12 +128,29 @@ html_theme = "sphinx_book_theme"
 html_title = "derivatives"
 html_last_updated_fmt = None
 html_static_path = ["_static", str(_offline_mathjax())]
+html_logo = "_static/logo.svg"
+html_favicon = "_static/logo.svg"
+html_css_files = ["derivatives.css"]
+html_context = {"default_mode": "auto"}  # light or dark, as the reader's system prefers
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
     "use_fullscreen_button": False,
     "home_page_in_toc": True,
+    "logo": {"text": "derivatives"},
 }
+# The repository is named in one place, pyproject.toml's [project.urls]. While it
+# names none, the repository, edit and issue buttons stay hidden: no invented URL.
+REPOSITORY = PYPROJECT["project"].get("urls", {}).get("Repository", "")
+if REPOSITORY:
+    html_theme_options |= {
+        "repository_url": REPOSITORY,
+        "repository_branch": "main",
+        "path_to_docs": "docs",
+        "use_repository_button": True,
+        "use_edit_page_button": True,
+        "use_issues_button": True,
+    }
 copybutton_prompt_text = r">>> |\.\.\. |\$ |In \[\d*\]: | {2,5}\.\.\.: | {5,8}: "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
@@ -156,6 +174,18 @@ def _keep_reports_out_of_the_site(app, exception):  # type: ignore[no-untyped-de
         shutil.move(reports, kept)
 
 
+def _offer_notebook_download(app, pagename, templatename, context, doctree):  # type: ignore[no-untyped-def]
+    """Put each executed page beside its source, so the download menu offers the .ipynb."""
+    notebook = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if doctree is None or not notebook.is_file():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(notebook, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def setup(app):  # type: ignore[no-untyped-def]
+    app.connect("html-page-context", _offer_notebook_download, priority=400)
     app.connect("env-get-outdated", _outdated_on_package_change)
     app.connect("build-finished", _keep_reports_out_of_the_site)

@@ -4,7 +4,8 @@ The package behind the lessons, one module per part:
 
 - :mod:`derivatives.epsilon`: nudge the input and measure (finite differences).
 - :mod:`derivatives.symbolic`: exact derivatives with SymPy.
-- :mod:`derivatives.chain_rule`: backpropagation from scratch with :class:`Value`.
+- :mod:`derivatives.chain_rule`: backpropagation from scratch, with
+  :class:`~derivatives.chain_rule.Value`.
 - :mod:`derivatives.plotting`: the figures of the lessons.
 
 The names used most are also available at the top level, for example

@@ -82,7 +82,7 @@ class Value:
         The node's name ("" if none).
     op : str
         The operation that produced the node: "" for a leaf, else "+", "-", "*", "/",
-        "**p" (for example "**2"), "neg", "exp", "log", "tanh", "relu" or "sigmoid".
+        ``"**p"`` (for example ``"**2"``), "neg", "exp", "log", "tanh", "relu" or "sigmoid".
     parents : tuple of Value
         The operands, in order.
     local_grads : tuple of float

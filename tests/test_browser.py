@@ -1,0 +1,161 @@
+"""The built site in a real browser (headless Chromium), with every request off this machine refused.
+
+Each page is checked as a reader meets it: formulas typeset, images drawn, no console error, no
+request leaving the machine, copy buttons that copy prompt-free code, a notebook download on every
+lesson, and a search that finds a lesson.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.test_site import DOCS, site  # noqa: F401  (the built-site fixture)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LESSONS = sorted(p.stem for p in DOCS.glob("*.md") if p.stem not in {"index", "api"})
+PAGES = ["index", *LESSONS, "api"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(scope="session")
+def server(site: Path) -> Iterator[str]:  # noqa: F811
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    flags = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A page opened in a fresh context that refuses and records every non-local request."""
+
+    def __init__(self, browser: Browser, url: str) -> None:
+        self.context = browser.new_context()
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page: Page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(url, wait_until="load")
+
+    def _route(self, route, request) -> None:  # type: ignore[no-untyped-def]
+        if urlparse(request.url).hostname in LOCAL_HOSTS or request.url.startswith("data:"):
+            route.continue_()
+        else:
+            self.outside.append(request.url)
+            route.abort("internetdisconnected")
+
+
+@pytest.fixture
+def visit(browser: Browser, server: str) -> Iterator[functools.partial[Visit]]:
+    opened: list[Visit] = []
+
+    def open_page(page: str) -> Visit:
+        v = Visit(browser, f"{server}/{page}")
+        opened.append(v)
+        return v
+
+    yield open_page  # type: ignore[misc]
+    for v in opened:
+        v.context.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_offline(visit, name: str) -> None:  # type: ignore[no-untyped-def]
+    v = visit(f"{name}.html")
+    page = v.page
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise")
+    math = page.locator(".math").count()
+    typeset = page.locator(".math mjx-container").count()
+    assert typeset == math, f"{typeset} of {math} formulas typeset"
+    assert page.locator("mjx-merror").count() == 0, "a formula failed to typeset"
+    broken = page.evaluate(
+        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+    )
+    assert broken == [], f"images not drawn: {broken}"
+    assert v.outside == [], f"requests left the machine: {v.outside}"
+    assert v.errors == [], f"console errors: {v.errors}"
+    if name != "api":
+        assert math > 0, "every lesson shows formulas"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_offers_its_notebook(visit, server: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    v = visit(f"{name}.html")
+    link = v.page.locator('a[href$=".ipynb"]')
+    assert link.count() >= 1, "no notebook download"
+    href = link.first.get_attribute("href")
+    response = v.page.request.get(f"{server}/{href.lstrip('./')}" if href else "")
+    assert response.ok
+    notebook = response.json()
+    assert notebook["nbformat"] == 4 and len(notebook["cells"]) > 3
+    assert v.page.locator('a[href$=".md"]').count() >= 1, "no Markdown source download"
+
+
+def _copy(v: Visit, block: str) -> str:
+    button = v.page.locator(f"{block} button.copybtn").first
+    button.scroll_into_view_if_needed()
+    button.click(force=True)
+    return str(v.page.evaluate("() => navigator.clipboard.readText()"))
+
+
+def test_copy_button_strips_doctest_prompts_and_outputs(visit) -> None:  # type: ignore[no-untyped-def]
+    v = visit("api.html")
+    blocks = v.page.locator("div.highlight-pycon, div.doctest, .highlight-default").count()
+    assert blocks > 0
+    text = _copy(v, "dl.py.function div.highlight")
+    assert text.strip(), "nothing copied"
+    assert ">>>" not in text and "..." not in text.split("\n")[0]
+    # What is copied runs as is, which shows no output line came with it.
+    compile(text, "<copied>", "exec")
+
+
+def test_copy_button_on_a_lesson_copies_the_code_cell(visit) -> None:  # type: ignore[no-untyped-def]
+    v = visit("index.html")
+    assert v.page.locator("div.cell_input button.copybtn").count() >= 1
+    text = _copy(v, "div.cell_input")
+    assert "from derivatives import" in text
+    compile(text, "<copied>", "exec")
+
+
+def test_search_finds_a_lesson(visit) -> None:  # type: ignore[no-untyped-def]
+    v = visit("search.html?q=backpropagation")
+    v.page.wait_for_selector("#search-results li a", timeout=15000)
+    links = v.page.locator("#search-results li a").evaluate_all("as => as.map(a => a.href)")
+    assert any("backprop.html" in link for link in links), links
+    assert v.outside == []
