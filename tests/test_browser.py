@@ -1,4 +1,4 @@
-"""The built site in a real browser (headless Chromium), with every request off this machine refused.
+"""The built site in headless Chromium, with every request that would leave this machine refused.
 
 Each page is checked as a reader meets it: formulas typeset, images drawn, no console error, no
 request leaving the machine, copy buttons that copy prompt-free code, a notebook download on every
@@ -105,7 +105,8 @@ def test_page_renders_offline(visit, name: str) -> None:  # type: ignore[no-unty
     assert typeset == math, f"{typeset} of {math} formulas typeset"
     assert page.locator("mjx-merror").count() == 0, "a formula failed to typeset"
     broken = page.evaluate(
-        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        "() => [...document.images]"
+        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
     )
     assert broken == [], f"images not drawn: {broken}"
     assert v.outside == [], f"requests left the machine: {v.outside}"

@@ -672,3 +672,45 @@ def test_index_must_be_a_coordinate(index: object, error: type[Exception], messa
 def test_numpy_integer_index_and_order_are_accepted() -> None:
     assert partial_difference(lambda a, b: a * b, [2, -3], np.int64(1)) == pytest.approx(2)
     assert central_difference(math.exp, 0.0, order=np.int64(4)) == pytest.approx(1, rel=1e-12)
+
+
+def test_forward_gradient_is_the_nudge_of_each_coordinate() -> None:
+    from derivatives.epsilon import forward_gradient
+
+    a, b = sp.symbols("a b")
+    expr = a**2 + 3 * a * b
+    calls: list[tuple[float, ...]] = []
+
+    def f(*point: float) -> float:
+        calls.append(point)
+        return point[0] ** 2 + 3 * point[0] * point[1]
+
+    eps = 0.001
+    slopes = forward_gradient(f, [3, -1], eps=eps)
+    # P + 1 evaluations: the point itself once, then one nudged coordinate at a time
+    assert calls == [(3.0, -1.0), (3.0 + eps, -1.0), (3.0, -1.0 + eps)]
+    # independent route: the exact partial plus the forward difference's error eps * f_ii / 2
+    for slope, var in zip(slopes, (a, b), strict=True):
+        exact = sp.diff(expr, var) + sp.Rational(1, 1000) * sp.diff(expr, var, 2) / 2
+        assert slope == pytest.approx(float(exact.subs({a: 3, b: -1})), abs=1e-9)
+    assert slopes == pytest.approx([3.001, 9.0], abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((3.0, [1.0]), TypeError, "f must be callable, got 3.0"),
+        ((lambda a: a, []), ValueError, "point must have at least one coordinate"),
+        ((lambda a: a, [1.0], 0), ValueError, "eps must be a positive number, got 0"),
+        ((lambda a: a, [1.0], math.nan), ValueError, "eps must be a finite real number"),
+        ((lambda a: "x", [1.0]), TypeError, r"f\(1\.0\) must be a real number, got 'x'"),
+        ((lambda a: 1 / (a - 1.001), [1.0]), ValueError, "f could not be evaluated at 1.001"),
+    ],
+)
+def test_forward_gradient_bad_input(
+    args: tuple[object, ...], error: type[Exception], message: str
+) -> None:
+    from derivatives.epsilon import forward_gradient
+
+    with pytest.raises(error, match=f"^{message}"):
+        forward_gradient(*args)  # type: ignore[arg-type]
