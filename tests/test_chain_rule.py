@@ -863,3 +863,158 @@ def test_network_bad_input(
 ) -> None:
     with pytest.raises(error, match=f"^{message}$"):
         build()
+
+
+# -- sgd_step and gradient_check ---------------------------------------------------------------
+
+
+def test_sgd_step_follows_the_closed_form_on_w_squared() -> None:
+    from derivatives.chain_rule import sgd_step
+
+    # w <- w - lr * 2w = (1 - 2 lr) w, so after t steps w = (1 - 2 lr)**t * w0
+    for lr in (0.1, 0.4, 0.9, 1.1):
+        w = Value(3.0, label="w")
+        for _ in range(12):
+            J = w**2
+            J.backward()
+            sgd_step([w], lr)
+        assert w.data == pytest.approx((1 - 2 * lr) ** 12 * 3.0, rel=1e-12)
+
+
+def test_sgd_step_moves_each_parameter_by_lr_times_its_grad() -> None:
+    from derivatives.chain_rule import sgd_step
+
+    net = MLP(3, [4, 1], seed=1)
+    xs, ys = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5]], [1.0, -1.0]
+    loss = sum((net(x) - y) ** 2 for x, y in zip(xs, ys, strict=True)) / 2
+    loss.backward()
+    params = net.parameters()
+    before = [(p.data, p.grad) for p in params]
+    sgd_step(params, Fraction(1, 20))
+    for p, (data, grad) in zip(params, before, strict=True):
+        assert p.data == data - 0.05 * grad
+        assert p.grad == grad  # grads are left alone
+    after = sum((net(x) - y) ** 2 for x, y in zip(xs, ys, strict=True)) / 2
+    assert after.data < loss.data  # a small step downhill lowers the loss
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        (([Value(1.0)], 0), ValueError, "lr must be a positive number, got 0"),
+        (([Value(1.0)], -0.1), ValueError, "lr must be a positive number, got -0.1"),
+        (([Value(1.0)], math.inf), ValueError, "lr must be a finite real number, got inf"),
+        (([Value(1.0)], "0.1"), TypeError, "lr must be a real number, got str"),
+        ((Value(1.0), 0.1), TypeError, "params must be a sequence of Values, got Value"),
+        (([1.0], 0.1), TypeError, r"params\[0\] must be a Value, got float"),
+    ],
+)
+def test_sgd_step_bad_input(
+    args: tuple[object, object], error: type[Exception], message: str
+) -> None:
+    from derivatives.chain_rule import sgd_step
+
+    with pytest.raises(error, match=f"^{message}$"):
+        sgd_step(*args)  # type: ignore[arg-type]
+
+
+def test_sgd_step_rejects_repeats_and_overflow_without_changing_anything() -> None:
+    from derivatives.chain_rule import sgd_step
+
+    w = Value(1.0, label="w")
+    with pytest.raises(ValueError, match="^params must not repeat a parameter$"):
+        sgd_step([w, w], 0.1)
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    a.grad, b.grad = 1.0, -1e308
+    with pytest.raises(OverflowError, match="^the step makes b non-finite"):
+        sgd_step([a, b], 1e10)
+    assert (a.data, b.data) == (1.0, 2.0)
+
+
+def two_layer_relu(params: dict[str, Value]) -> Value:
+    """J = (relu(w2 * relu(w1 * x + b1) + b2) - y)**2 / 2 with x = 1, y = 5."""
+    a1 = (params["w1"] * 1.0 + params["b1"]).relu()
+    a2 = (params["w2"] * a1 + params["b2"]).relu()
+    return (a2 - 5.0) ** 2 / 2
+
+
+def test_gradient_check_two_layer_network() -> None:
+    from derivatives.chain_rule import GradientCheck, gradient_check
+
+    params = {n: Value(v, label=n) for n, v in [("w1", 2.0), ("b1", 0.0), ("w2", 3.0), ("b2", 1.0)]}
+    rows = gradient_check(lambda: two_layer_relu(params), list(params.values()))
+    assert all(isinstance(row, GradientCheck) for row in rows)
+    # by hand: dJ/da2 = 7 - 5 = 2; dJ/dw2 = 2 * a1 = 4; dJ/db2 = 2; dJ/dw1 = dJ/db1 = 2 * w2 * x = 6
+    assert [(row.label, row.backprop) for row in rows] == [
+        ("w1", 6.0),
+        ("b1", 6.0),
+        ("w2", 4.0),
+        ("b2", 2.0),
+    ]
+    for row in rows:
+        assert row.numerical == pytest.approx(row.backprop, rel=1e-8)
+        assert row.relative_error < 1e-8
+    # the parameters are restored, and hold their backprop grads
+    assert [p.data for p in params.values()] == [2.0, 0.0, 3.0, 1.0]
+    assert [p.grad for p in params.values()] == [6.0, 6.0, 4.0, 2.0]
+
+
+def test_gradient_check_catches_a_wrong_local_derivative() -> None:
+    from derivatives.chain_rule import gradient_check
+
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+
+    def buggy() -> Value:
+        out = a * b
+        out.local_grads = (a.data, a.data)  # wrong: d(ab)/da is b, not a
+        return out
+
+    rows = gradient_check(buggy, [a, b])
+    assert rows[0].backprop == 2.0 and rows[0].numerical == pytest.approx(-3.0)
+    assert rows[0].relative_error == pytest.approx(5 / 3)  # |-3 - 2| / 3
+    assert rows[1].relative_error < 1e-9  # d(ab)/db = a is right
+
+
+def test_gradient_check_mlp_and_unused_parameter() -> None:
+    from derivatives.chain_rule import gradient_check
+
+    net = MLP(3, [4, 4, 1], seed=0)
+    unused = Value(5.0, label="unused")
+    unused.grad = 123.0  # stale
+    xs, ys = [[2.0, 3.0, -1.0], [0.5, 1.0, 1.0]], [1.0, -1.0]
+
+    def loss() -> Value:
+        return sum((net(x) - y) ** 2 for x, y in zip(xs, ys, strict=True)) / 2
+
+    rows = gradient_check(loss, [*net.parameters(), unused], eps=1e-5)
+    assert len(rows) == len(net.parameters()) + 1
+    assert max(row.relative_error for row in rows[:-1]) < 1e-6
+    assert rows[-1] == ("unused", 0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((3.0, [Value(1.0)]), TypeError, "loss must be callable, got float"),
+        ((lambda: 1.0, [Value(1.0)]), TypeError, "loss\\(\\) must return a Value, got float"),
+        ((lambda: Value(1.0), []), ValueError, "params must hold at least one Value"),
+        ((lambda: Value(1.0), "ab"), TypeError, "params must be a sequence of Values, got str"),
+        ((lambda: Value(1.0), [Value(1.0)], 0.0), ValueError, "eps must be a positive number"),
+    ],
+)
+def test_gradient_check_bad_input(
+    args: tuple[object, ...], error: type[Exception], message: str
+) -> None:
+    from derivatives.chain_rule import gradient_check
+
+    with pytest.raises(error, match=f"^{message}"):
+        gradient_check(*args)  # type: ignore[arg-type]
+
+
+def test_gradient_check_restores_data_when_loss_fails() -> None:
+    from derivatives.chain_rule import gradient_check
+
+    w = Value(1e-7, label="w")  # log(w - h) is undefined for the default step
+    with pytest.raises(ValueError, match="could not be evaluated"):
+        gradient_check(lambda: w.log(), [w], eps=1e-3)
+    assert w.data == 1e-7

@@ -714,3 +714,53 @@ def test_forward_gradient_bad_input(
 
     with pytest.raises(error, match=f"^{message}"):
         forward_gradient(*args)  # type: ignore[arg-type]
+
+
+# -- relative_error ----------------------------------------------------------------------------
+
+
+def test_relative_error_values_derived_by_hand() -> None:
+    from derivatives.epsilon import relative_error
+
+    # |6.001 - 6| / 6.001, computed exactly with fractions
+    exact = (Fraction("6.001") - 6) / Fraction("6.001")
+    assert relative_error(6.001, 6) == pytest.approx(float(exact), rel=1e-12)
+    assert relative_error(6, 6.001) == relative_error(6.001, 6)  # symmetric
+    assert relative_error(3.0, 3.0) == 0.0
+    assert relative_error(0, 0.0) == 0.0  # no division by zero
+    assert relative_error(2.0, -2.0) == 2.0  # the largest possible value
+    assert relative_error(5.0, 0.0) == 1.0
+    assert relative_error(Fraction(1, 3), np.float64(0.25)) == pytest.approx(0.25)
+    # scale-free: the same ratio for tiny and huge numbers
+    assert relative_error(1e-30, 2e-30) == pytest.approx(0.5)
+    assert relative_error(1e300, 2e300) == pytest.approx(0.5)
+    assert relative_error(1e308, -1e308) == 2.0  # the difference overflows, the result does not
+
+
+@given(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6))
+def test_relative_error_is_symmetric_and_bounded(a: float, b: float) -> None:
+    from derivatives.epsilon import relative_error
+
+    r = relative_error(a, b)
+    assert r == relative_error(b, a)
+    assert 0.0 <= r <= 2.0
+    assert (r == 0.0) == (a == b)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((math.nan, 1.0), ValueError, "a must be a finite real number, got nan"),
+        ((1.0, math.inf), ValueError, "b must be a finite real number, got inf"),
+        (("1", 1.0), TypeError, "a must be a real number, got '1'"),
+        ((1.0, 1j), TypeError, r"b must be a real number, got 1j"),
+        ((True, 1.0), TypeError, "a must be a real number, got True"),
+    ],
+)
+def test_relative_error_bad_input(
+    args: tuple[object, object], error: type[Exception], message: str
+) -> None:
+    from derivatives.epsilon import relative_error
+
+    with pytest.raises(error, match=f"^{message}$"):
+        relative_error(*args)  # type: ignore[arg-type]
