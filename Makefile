@@ -10,7 +10,7 @@ SITE   := $(BUILD)/html
 SPHINXOPTS ?=
 SPHINX := $(BIN)/sphinx-build -c conf -n -W --keep-going $(SPHINXOPTS) docs
 
-.PHONY: html test serve bench clean venv
+.PHONY: html test serve bench clean venv chromium
 
 venv: $(STAMP)
 
@@ -25,8 +25,15 @@ html: $(STAMP)
 	$(SPHINX) $(SITE)
 	@echo "Site built: $(SITE)/index.html"
 
-test: html
+test: html chromium
 	DERIVATIVES_SITE=$(SITE) $(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (no browser is downloaded by a test tool).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || { \
+	  echo "make test needs Chromium: install Debian's chromium package"; exit 1; }
 
 serve: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'sphinx-autobuild>=2024.10'
