@@ -72,6 +72,8 @@ nb_execution_timeout = 300
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
+# Markdown that cells display (tables, $math$) is parsed as MyST, like the pages themselves.
+nb_render_markdown_format = "myst"
 
 
 def _package_hash() -> str:

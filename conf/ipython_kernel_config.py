@@ -3,3 +3,5 @@ c = get_config()  # noqa: F821
 c.InteractiveShellApp.matplotlib = "inline"
 c.InlineBackend.figure_formats = {"svg"}
 c.HistoryManager.enabled = False
+# An intended error (a cell tagged raises-exception) shows its one-line message, no file paths.
+c.InteractiveShell.xmode = "Minimal"
