@@ -30,11 +30,19 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
 from derivatives.chain_rule import Value, topological_order
-from derivatives.epsilon import central_difference, complex_step, derivative, forward_difference
+from derivatives.epsilon import (
+    central_difference,
+    complex_step,
+    derivative,
+    forward_difference,
+    numerical_gradient,
+)
 
 __all__ = [
+    "plot_bars",
     "plot_curves",
     "plot_descent",
+    "plot_gradient_field",
     "plot_graph",
     "plot_secants",
     "plot_step_error",
@@ -892,4 +900,308 @@ def plot_graph(
         _draw_node(ax, at[id(node)], (w, h), texts[id(node)], colour)
 
     _draw_links(ax, links, at, (w, h))
+    return fig
+
+
+# -- Functions of two variables --------------------------------------------------------------
+
+_FIELD_SAMPLES = 101  # grid points per axis for the contour lines
+
+
+def _check_limits(limits: object, name: str) -> tuple[float, float]:
+    if not isinstance(limits, tuple | list) or len(limits) != 2:
+        raise TypeError(f"{name} must be a pair (low, high) of real numbers, got {limits!r}")
+    low, high = _check_real(limits[0], f"{name}[0]"), _check_real(limits[1], f"{name}[1]")
+    if low >= high:
+        raise ValueError(f"{name} must satisfy low < high, got {limits!r}")
+    return low, high
+
+
+def _check_points(points: object) -> list[tuple[float, float]]:
+    if isinstance(points, str | bytes) or not isinstance(points, Sequence):
+        raise TypeError(f"points must be a sequence of (x, y) pairs, got {points!r}")
+    pairs = []
+    for i, point in enumerate(points):
+        if not isinstance(point, tuple | list) or len(point) != 2:
+            raise TypeError(f"points[{i}] must be a pair (x, y) of real numbers, got {point!r}")
+        x = _check_real(point[0], f"points[{i}][0]")
+        pairs.append((x, _check_real(point[1], f"points[{i}][1]")))
+    return pairs
+
+
+def _evaluate_2d(f: Callable[[float, float], float], x: float, y: float) -> float:
+    """``f(x, y)`` as a float, or nan where ``f`` is undefined (a hole in the contours)."""
+    try:
+        z = f(x, y)
+    except (ArithmeticError, ValueError):
+        return math.nan
+    if isinstance(z, bool) or not isinstance(z, numbers.Real):
+        raise TypeError(f"f must return a real number, got f({x!r}, {y!r}) = {z!r}")
+    return float(z)
+
+
+def _gradient_at(
+    f: Callable[[float, float], float],
+    gradient: Callable[[float, float], Sequence[float]] | None,
+    x: float,
+    y: float,
+) -> tuple[float, float]:
+    """The gradient at ``(x, y)``: ``gradient(x, y)`` if given, else central differences."""
+    if gradient is None:
+        gx, gy = numerical_gradient(f, [x, y])
+        return gx, gy
+    value = gradient(x, y)
+    pair = isinstance(value, Sequence | np.ndarray) and not isinstance(value, str | bytes)
+    if not pair or len(value) != 2:
+        raise TypeError(
+            f"gradient must return two real numbers, got gradient({x!r}, {y!r}) = {value!r}"
+        )
+    return (
+        _check_real(value[0], f"gradient({x!r}, {y!r})[0]"),
+        _check_real(value[1], f"gradient({x!r}, {y!r})[1]"),
+    )
+
+
+def plot_gradient_field(
+    f: Callable[[float, float], float],
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    *,
+    gradient: Callable[[float, float], Sequence[float]] | None = None,
+    points: Sequence[tuple[float, float]] = (),
+    arrows: int = 7,
+    levels: int | Sequence[float] = 10,
+    xlabel: str = "$w_1$",
+    ylabel: str = "$w_2$",
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw the contour lines of a function of two variables and its gradient as arrows.
+
+    A contour line joins the points where ``f`` takes one value, like the lines of equal height
+    on a map. At each point of an ``arrows`` by ``arrows`` grid an arrow shows the gradient
+    :math:`\\nabla f = (\\partial f / \\partial x, \\partial f / \\partial y)`: it points uphill, in
+    the direction in which ``f`` grows fastest, and it is perpendicular to the contour line
+    through its foot. All arrows share one scale, chosen so that the longest fills 0.9 of the
+    grid spacing, so their lengths compare the steepness at different places. Both axes use the
+    same scale, so right angles look right.
+
+    Parameters
+    ----------
+    f : Callable[[float, float], float]
+        The function, called with two floats at a time. Where it raises an ``ArithmeticError`` or
+        ``ValueError`` the contours have a hole.
+    xlim, ylim : tuple[float, float]
+        The ranges of the two axes, ``(low, high)``.
+    gradient : Callable[[float, float], Sequence[float]] or None, optional
+        ``gradient(x, y)`` returns the two partial derivatives at ``(x, y)``. By default they
+        are :func:`derivatives.epsilon.numerical_gradient` of ``f`` (central differences).
+    points : Sequence[tuple[float, float]], optional
+        Points whose gradient is drawn as a highlighted arrow (same scale) and given in the
+        legend.
+    arrows : int, optional
+        Number of arrows along each axis of the grid, at least 2.
+    levels : int or Sequence[float], optional
+        Roughly how many contour lines to draw (matplotlib picks round values), or the values
+        of ``f`` on the lines.
+    xlabel, ylabel : str, optional
+        Axis labels (mathtext allowed).
+    ax : Axes or None, optional
+        Axes to draw on; by default a new figure is made.
+
+    Returns
+    -------
+    Figure
+        The figure that holds the plot.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` or ``gradient`` is not callable, an argument is not of the documented type, or
+        ``f`` or ``gradient`` does not return real numbers.
+    ValueError
+        If a number is not finite, a range is not increasing, ``arrows`` is less than 2,
+        ``levels`` is less than 1 or empty, or the gradient cannot be computed at an arrow's foot.
+
+    Examples
+    --------
+    >>> fig = plot_gradient_field(
+    ...     lambda x, y: x**2 + 3 * y**2, (-3, 3), (-2, 2), points=[(2, 1)], arrows=5
+    ... )
+    >>> field, marked = fig.axes[0].collections[-2:]
+    >>> len(field.U), marked.get_label()
+    (25, 'gradient at $(2, 1)$: $(4, 6)$')
+    """
+    _check_callable(f, "f")
+    xs0 = _check_limits(xlim, "xlim")
+    ys0 = _check_limits(ylim, "ylim")
+    if gradient is not None:
+        _check_callable(gradient, "gradient")
+    marked = _check_points(points)
+    _check_count(arrows, "arrows")
+    if arrows < 2:
+        raise ValueError(f"arrows must be at least 2, got {arrows!r}")
+    if isinstance(levels, Sequence | np.ndarray) and not isinstance(levels, str):
+        heights: int | list[float] = sorted(set(_check_reals(levels, "levels")))
+    else:
+        _check_count(levels, "levels")
+        heights = levels
+    _check_text(xlabel, "xlabel")
+    _check_text(ylabel, "ylabel")
+    _check_axes(ax)
+
+    fig, ax = _figure_and_axes(ax)
+    gx = np.linspace(*xs0, _FIELD_SAMPLES)
+    gy = np.linspace(*ys0, _FIELD_SAMPLES)
+    z = np.array([[_evaluate_2d(f, float(x), float(y)) for x in gx] for y in gy])
+    contours = ax.contour(gx, gy, z, levels=heights, colors="C0", linewidths=1)
+    ax.clabel(contours, fontsize="x-small")
+
+    # Arrow feet: a grid inset by half a cell, so that no arrow starts on the frame.
+    ax_feet = np.linspace(*xs0, 2 * arrows + 1)[1::2]
+    ay_feet = np.linspace(*ys0, 2 * arrows + 1)[1::2]
+    feet = [(float(x), float(y)) for y in ay_feet for x in ax_feet]
+    vectors = np.array([_gradient_at(f, gradient, x, y) for x, y in feet])
+    marked_vectors = np.array([_gradient_at(f, gradient, x, y) for x, y in marked])
+    longest = float(np.max(np.hypot(vectors[:, 0], vectors[:, 1])))
+    spacing = min(ax_feet[1] - ax_feet[0], ay_feet[1] - ay_feet[0])
+    scale = 0.9 * spacing / longest if longest > 0 else 1.0
+    foot_x, foot_y = np.array(feet).T
+    ax.quiver(
+        foot_x,
+        foot_y,
+        scale * vectors[:, 0],
+        scale * vectors[:, 1],
+        angles="xy",
+        scale_units="xy",
+        scale=1,
+        color="C1",
+        width=0.004,
+        label="gradient (uphill)",
+    )
+    for i, ((x, y), (u, v)) in enumerate(zip(marked, marked_vectors, strict=True)):
+        colour = f"C{(i + 3) % 10}"
+        ax.plot([x], [y], "o", color=colour, markersize=4, zorder=4, label="_point")
+        ax.quiver(
+            [x],
+            [y],
+            [scale * u],
+            [scale * v],
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            color=colour,
+            width=0.006,
+            zorder=4,
+            label=f"gradient at $({x:.4g}, {y:.4g})$: $({u:.4g}, {v:.4g})$",
+        )
+    ax.set_xlim(*xs0)
+    ax.set_ylim(*ys0)
+    ax.set_aspect("equal")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    # Below the axes, so that it hides no contour line.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize="small")
+    return fig
+
+
+# -- Bar charts ------------------------------------------------------------------------------
+
+
+def plot_bars(
+    series: Mapping[str, Sequence[float]],
+    *,
+    categories: Sequence[str],
+    ylabel: str,
+    xlabel: str = "",
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw a grouped bar chart: one group per category, one bar per series in each group.
+
+    Made for comparisons such as "correct digits of each method, function by function": the
+    categories (functions) run along the x axis, and within each group the bars of the series
+    (methods) stand side by side in the order of ``series``, each series in its own colour.
+    The legend sits above the axes, so it never hides a bar.
+
+    Parameters
+    ----------
+    series : Mapping[str, Sequence[float]]
+        Legend label to the bar heights of that series, one per category.
+    categories : Sequence[str]
+        The label of each group, shown under it (mathtext allowed). With more than six groups
+        the labels are slanted so that they do not collide.
+    ylabel : str
+        Label of the y axis (mathtext allowed).
+    xlabel : str, optional
+        Label of the x axis.
+    ax : Axes or None, optional
+        Axes to draw on; by default a new figure is made.
+
+    Returns
+    -------
+    Figure
+        The figure that holds the chart.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not of the documented type.
+    ValueError
+        If ``series`` or ``categories`` is empty, a number is not finite, or a series does not
+        have one value per category.
+
+    Examples
+    --------
+    >>> fig = plot_bars(
+    ...     {"forward": [3.2, 3.5], "backprop": [16.0, 15.8]},
+    ...     categories=["$w^2$", "$e^w$"],
+    ...     ylabel="correct digits",
+    ... )
+    >>> ax = fig.axes[0]
+    >>> [round(float(bar.get_height()), 1) for bar in ax.patches]
+    [3.2, 3.5, 16.0, 15.8]
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['$w^2$', '$e^w$']
+    """
+    bars = _check_series(series, "series")
+    if isinstance(categories, str | bytes) or not isinstance(categories, Sequence):
+        raise TypeError(f"categories must be a sequence of strings, got {categories!r}")
+    if len(categories) == 0:
+        raise ValueError("categories must not be empty")
+    for i, name in enumerate(categories):
+        _check_text(name, f"categories[{i}]")
+    _check_text(ylabel, "ylabel")
+    _check_text(xlabel, "xlabel")
+    _check_axes(ax)
+    for name, heights in bars.items():
+        if len(heights) != len(categories):
+            raise ValueError(
+                f"series[{name!r}] must have one value per category ({len(categories)}), "
+                f"got {len(heights)}"
+            )
+
+    fig, ax = _figure_and_axes(ax)
+    width = 0.8 / len(bars)
+    centres = np.arange(len(categories), dtype=float)
+    for i, (name, heights) in enumerate(bars.items()):
+        offset = (i - (len(bars) - 1) / 2) * width
+        ax.bar(centres + offset, heights, width, color=f"C{i % 10}", label=name)
+    slanted = len(categories) > 6
+    ax.set_xticks(
+        centres,
+        list(categories),
+        rotation=30 if slanted else 0,
+        ha="right" if slanted else "center",
+        rotation_mode="anchor",
+    )
+    ax.set_xlim(-0.6, len(categories) - 0.4)
+    ax.xaxis.grid(False)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=min(len(bars), 4),
+        fontsize="small",
+        frameon=False,
+    )
     return fig

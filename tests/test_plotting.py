@@ -27,6 +27,7 @@ from derivatives.chain_rule import Value, topological_order  # noqa: E402
 from derivatives.plotting import (  # noqa: E402
     plot_curves,
     plot_descent,
+    plot_gradient_field,
     plot_graph,
     plot_secants,
     plot_step_error,
@@ -692,3 +693,150 @@ BAD = [
 def test_bad_input_is_refused_with_a_clear_message(function, args, kwargs, error, message):
     with pytest.raises(error, match=re.escape(message)):
         function(*args, **kwargs)
+
+
+# -- Gradient fields -------------------------------------------------------------------------
+
+
+def bowl(x, y):
+    return x**2 + 3 * y**2
+
+
+def field_and_marked(fig):
+    quivers = [c for c in fig.axes[0].collections if type(c).__name__ == "Quiver"]
+    return quivers[0], quivers[1:]
+
+
+def test_gradient_arrows_are_the_gradient_on_one_scale():
+    fig = plot_gradient_field(bowl, (-3, 3), (-2, 2), arrows=6)
+    field, _ = field_and_marked(fig)
+    feet = np.asarray(field.XY, float)
+    drawn = np.column_stack([field.U, field.V])
+    exact = np.column_stack([2 * feet[:, 0], 6 * feet[:, 1]])  # the gradient by hand
+    assert len(feet) == 36
+    scale = np.linalg.norm(drawn, axis=1) / np.linalg.norm(exact, axis=1)
+    assert np.allclose(scale, scale[0], rtol=1e-6)
+    assert np.allclose(drawn, scale[0] * exact, rtol=1e-6, atol=1e-9)
+    # The longest arrow fills 0.9 of the spacing between feet (1 along x, 2/3 along y).
+    assert np.isclose(np.linalg.norm(drawn, axis=1).max(), 0.9 * 2 / 3)
+
+
+def test_gradient_arrows_are_perpendicular_to_the_contour_lines():
+    fig = plot_gradient_field(bowl, (-3, 3), (-2, 2), levels=[7.0])
+    contour = next(c for c in fig.axes[0].collections if type(c).__name__ != "Quiver")
+    vertices = contour.get_paths()[0].vertices
+    assert np.allclose(bowl(vertices[:, 0], vertices[:, 1]), 7.0, rtol=2e-3)
+    # Near (2, 1) on the level line 7 the contour runs along (-6, 4), across the gradient (4, 6).
+    i = np.argmin(np.hypot(vertices[:, 0] - 2, vertices[:, 1] - 1))
+    tangent = vertices[i + 1] - vertices[i - 1]
+    assert abs(np.dot(tangent, [4, 6])) / (np.linalg.norm(tangent) * np.hypot(4, 6)) < 1e-2
+
+
+def test_marked_points_share_the_scale_and_are_in_the_legend():
+    fig = plot_gradient_field(bowl, (-3, 3), (-2, 2), points=[(2, 1), (-1, 0.5)])
+    field, marked = field_and_marked(fig)
+    i = int(np.argmax(np.abs(field.XY[:, 0])))
+    scale = field.U[i] / (2 * field.XY[i, 0])  # the field is 2x along x
+    assert len(marked) == 2
+    assert np.allclose([marked[0].U[0], marked[0].V[0]], [4 * scale, 6 * scale])
+    assert np.allclose([marked[1].U[0], marked[1].V[0]], [-2 * scale, 3 * scale])
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == [
+        "gradient (uphill)",
+        "gradient at $(2, 1)$: $(4, 6)$",
+        "gradient at $(-1, 0.5)$: $(-2, 3)$",
+    ]
+
+
+def test_a_given_gradient_is_used_instead_of_differences():
+    fig = plot_gradient_field(bowl, (0, 1), (0, 1), gradient=lambda x, y: (1.0, 0.0), arrows=2)
+    field, _ = field_and_marked(fig)
+    assert np.allclose(field.V, 0) and np.allclose(field.U, 0.9 * 0.5)
+
+
+def test_gradient_field_axes_are_equal_and_figure_is_deterministic():
+    fig = plot_gradient_field(bowl, (-3, 3), (-2, 2), points=[(2, 1)])
+    ax = fig.axes[0]
+    assert ax.get_aspect() == 1.0
+    assert ax.get_xlim() == (-3.0, 3.0) and ax.get_ylim() == (-2.0, 2.0)
+    assert svg_bytes(fig) == svg_bytes(plot_gradient_field(bowl, (-3, 3), (-2, 2), points=[(2, 1)]))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"xlim": (1, 1)}, ValueError, "xlim must satisfy low < high, got (1, 1)"),
+        ({"ylim": 3}, TypeError, "ylim must be a pair (low, high) of real numbers, got 3"),
+        ({"arrows": 1}, ValueError, "arrows must be at least 2, got 1"),
+        ({"levels": 0}, ValueError, "levels must be at least 1, got 0"),
+        ({"points": [(1, 2, 3)]}, TypeError, "points[0] must be a pair (x, y) of real numbers"),
+        ({"gradient": "grad"}, TypeError, "gradient must be callable, got 'grad'"),
+        ({"gradient": lambda x, y: 1.0}, TypeError, "gradient must return two real numbers"),
+        ({"f": lambda x, y: "high"}, TypeError, "f must return a real number"),
+    ],
+)
+def test_gradient_field_refuses_bad_input(kwargs, error, message):
+    arguments = {"f": bowl, "xlim": (-1, 1), "ylim": (-1, 1), **kwargs}
+    with pytest.raises(error, match=re.escape(message)):
+        plot_gradient_field(**arguments)
+
+
+# -- plot_bars ---------------------------------------------------------------------------------
+
+
+def test_bars_hold_the_heights_grouped_by_category():
+    from derivatives.plotting import plot_bars
+
+    heights = {"forward": [3.2, 3.5, 2.9], "central": [7.0, 7.4, 6.8], "backprop": [16.0] * 3}
+    fig = plot_bars(heights, categories=["$w^2$", "$e^w$", "$1/w$"], ylabel="correct digits")
+    ax = fig.axes[0]
+    bars = ax.patches
+    assert len(bars) == 9  # one bar per series and category
+    # series after series, in order, each bar as high as its value
+    expected = [v for values in heights.values() for v in values]
+    assert [float(bar.get_height()) for bar in bars] == pytest.approx(expected)
+    # the bars of one category sit side by side around its tick, in the order of the series
+    centres = [bar.get_x() + bar.get_width() / 2 for bar in bars]
+    for k in range(3):
+        group = centres[k::3]
+        assert group == sorted(group)
+        assert np.mean(group) == pytest.approx(k)
+        assert max(group) - min(group) < 0.8
+    # one colour per series, the legend names them
+    colours = [bar.get_facecolor() for bar in bars]
+    assert colours[0] == colours[1] == colours[2] != colours[3]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(heights)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["$w^2$", "$e^w$", "$1/w$"]
+    assert ax.get_ylabel() == "correct digits"
+
+
+def test_bars_slant_many_category_labels_and_draw_into_given_axes():
+    from derivatives.plotting import plot_bars
+
+    fig = Figure()
+    ax = fig.subplots()
+    names = [f"f{i}" for i in range(8)]
+    assert plot_bars({"a": list(range(8))}, categories=names, ylabel="y", ax=ax) is fig
+    assert all(label.get_rotation() == 30 for label in ax.get_xticklabels())
+    few = plot_bars({"a": [1.0, 2.0]}, categories=["p", "q"], ylabel="y").axes[0]
+    assert all(label.get_rotation() == 0 for label in few.get_xticklabels())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"series": {}}, ValueError, "series must not be empty"),
+        ({"series": {"a": [1.0]}}, ValueError, "series['a'] must have one value per category (2)"),
+        ({"series": {"a": [1.0, math.nan]}}, ValueError, "series['a'][1] must be a finite"),
+        ({"categories": "pq"}, TypeError, "categories must be a sequence of strings"),
+        ({"categories": []}, ValueError, "categories must not be empty"),
+        ({"categories": ["p", 2]}, TypeError, "categories[1] must be a string"),
+        ({"ylabel": None}, TypeError, "ylabel must be a string"),
+    ],
+)
+def test_bars_refuse_bad_input(kwargs, error, message):
+    from derivatives.plotting import plot_bars
+
+    arguments = {"series": {"a": [1.0, 2.0]}, "categories": ["p", "q"], "ylabel": "y", **kwargs}
+    with pytest.raises(error, match=re.escape(message)):
+        plot_bars(**arguments)
