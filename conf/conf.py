@@ -6,6 +6,7 @@ Used as ``sphinx-build -c conf docs build/html``: ``docs/`` holds content only.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tomllib
@@ -181,9 +182,13 @@ def _offer_notebook_download(app, pagename, templatename, context, doctree):  # 
     notebook = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     if doctree is None or not notebook.is_file():
         return
+    content = json.loads(notebook.read_text(encoding="utf-8"))
+    for number, cell in enumerate(content["cells"]):
+        cell["id"] = f"cell-{number}"  # reading Markdown gives random ids: number them instead
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(notebook, target)
+    text = json.dumps(content, indent=1, sort_keys=True, ensure_ascii=False)
+    target.write_text(text + "\n", encoding="utf-8")
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
