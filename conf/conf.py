@@ -10,12 +10,18 @@ import json
 import os
 import shutil
 import tomllib
+import warnings
 from importlib.metadata import distribution
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "derivatives"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+# sphinx-autodoc-typehints still calls an API that Sphinx 10 removes; it works on this Sphinx.
+warnings.filterwarnings(
+    "ignore", message=".*set_application.*is deprecated", module="sphinx_autodoc_typehints"
+)
 
 # -- Reproducibility ----------------------------------------------------------
 # Kernels are child processes and inherit this environment: matplotlib reads the

@@ -1,4 +1,4 @@
-"""Hosting configurations: valid against their published schemas, and building as `make html` does."""
+"""Hosting configurations: valid against their published schemas, building as `make html` does."""
 
 from __future__ import annotations
 

@@ -68,7 +68,8 @@ def test_a_failing_cell_fails_the_build_naming_page_and_cell(tmp_path: Path) -> 
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.md").write_text(
-        "---\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n"
+        "---\njupytext:\n  text_representation:\n    format_name: myst\n"
+        "kernelspec:\n  name: python3\n  display_name: Python 3\n---\n"
         "# Broken\n\n```{code-cell} python3\n"
         "k = 6.001\nassert abs(k - 7) < 1e-2, 'k is not 7'\n```\n",
         encoding="utf-8",
