@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 BUILD  := build
 SITE   := $(BUILD)/html
 SPHINXOPTS ?=
+PORT ?= 8000
 SPHINX := $(BIN)/sphinx-build -c conf -n -W --keep-going $(SPHINXOPTS) docs
 
 .PHONY: html test serve bench clean venv chromium
@@ -36,11 +37,10 @@ chromium:
 	  echo "make test needs Chromium: install Debian's chromium package"; exit 1; }
 
 serve: $(STAMP)
-	$(BIN)/python -m pip install --quiet 'sphinx-autobuild>=2024.10'
 	$(BIN)/sphinx-autobuild -c conf -n --keep-going $(SPHINXOPTS) \
 		--watch derivatives --watch conf \
 		--ignore '*.ipynb_checkpoints*' --ignore '*/__pycache__/*' \
-		docs $(SITE)
+		--port $(PORT) docs $(SITE)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

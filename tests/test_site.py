@@ -83,3 +83,27 @@ def test_a_failing_cell_fails_the_build_naming_page_and_cell(tmp_path: Path) -> 
     assert run.returncode != 0
     assert "index" in log and "k is not 7" in log and "assert abs(k - 7)" in log
     shutil.rmtree(out, ignore_errors=True)
+
+
+def test_no_repository_buttons_while_pyproject_names_no_repository(site: Path) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "github.com" not in html and "edit-this-page" not in html
+
+
+def test_repository_buttons_follow_pyproject_and_branch_main(tmp_path: Path) -> None:
+    """Naming a repository in pyproject.toml is all it takes to show its buttons."""
+    for name in ("conf", "derivatives"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    url = "https://github.com/example/derivatives"
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject = pyproject.replace("[project.urls]\n", f'[project.urls]\nRepository = "{url}"\n')
+    (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nText.\n", encoding="utf-8")
+    out = tmp_path / "html"
+    command = [*SPHINX[:3], "-c", str(tmp_path / "conf"), *SPHINX[5:]]
+    subprocess.run([*command, str(tmp_path / "docs"), str(out)], cwd=tmp_path, check=True)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{url}"' in html
+    assert f"{url}/edit/main/docs/index.md" in html
+    assert f"{url}/issues" in html
