@@ -14,6 +14,8 @@ import warnings
 from importlib.metadata import distribution
 from pathlib import Path
 
+from jupyter_cache.cache.db import create_db
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "derivatives"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -50,7 +52,6 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx_autodoc_typehints",
-    "sphinx.ext.viewcode",
     "sphinx_copybutton",
     "sphinx_design",
 ]
@@ -98,6 +99,10 @@ PACKAGE_HASH = _package_hash()
 nb_execution_cache_path = str(
     Path(os.environ.get("DERIVATIVES_CACHE", ROOT / "build" / ".jupyter_cache")) / PACKAGE_HASH
 )
+# `make html` reads pages in parallel (-j auto). Two processes that both find no cache database
+# would both create it and one would fail: create it here, once, before any of them starts.
+Path(nb_execution_cache_path).mkdir(parents=True, exist_ok=True)
+create_db(nb_execution_cache_path)
 
 # -- Autodoc -------------------------------------------------------------------
 autodoc_member_order = "bysource"

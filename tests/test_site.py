@@ -64,25 +64,31 @@ def test_no_execution_failure_or_local_path_is_published(site: Path) -> None:
     assert not list(site.rglob("*.err.log")), "execution failure reports must not be published"
 
 
-def test_a_failing_cell_fails_the_build_naming_page_and_cell(tmp_path: Path) -> None:
+HEADER = (
+    "---\njupytext:\n  text_representation:\n    format_name: myst\n"
+    "kernelspec:\n  name: python3\n  display_name: Python 3\n---\n"
+)
+
+
+def test_a_failing_cell_fails_make_html_naming_page_and_cell(tmp_path: Path) -> None:
+    """`make html` on pages one of which has a failing claim: the build fails and says where."""
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "index.md").write_text(
-        "---\njupytext:\n  text_representation:\n    format_name: myst\n"
-        "kernelspec:\n  name: python3\n  display_name: Python 3\n---\n"
-        "# Broken\n\n```{code-cell} python3\n"
-        "k = 6.001\nassert abs(k - 7) < 1e-2, 'k is not 7'\n```\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "html"
+    others = [f"page{n}" for n in range(4)]
+    toctree = "```{toctree}\n" + "\n".join([*others, "broken"]) + "\n```\n"
+    (docs / "index.md").write_text("# Home\n\n" + toctree, encoding="utf-8")
+    for name in others:
+        cell = f"```{{code-cell}} python3\n{len(name)} + 1\n```\n"
+        (docs / f"{name}.md").write_text(f"{HEADER}# {name}\n\n{cell}", encoding="utf-8")
+    claim = "```{code-cell} python3\nk = 6.001\nassert abs(k - 7) < 1e-2, 'k is not 7'\n```\n"
+    (docs / "broken.md").write_text(f"{HEADER}# Broken\n\n{claim}", encoding="utf-8")
     env = {**os.environ, "DERIVATIVES_CACHE": str(tmp_path / "cache")}
-    run = subprocess.run(
-        [*SPHINX, str(docs), str(out)], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    command = ["make", "--no-print-directory", "html", f"DOCS={docs}", f"SITE={tmp_path / 'html'}"]
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     log = run.stdout + run.stderr
     assert run.returncode != 0
-    assert "index" in log and "k is not 7" in log and "assert abs(k - 7)" in log
-    shutil.rmtree(out, ignore_errors=True)
+    assert "broken.md" in log and "k is not 7" in log and "assert abs(k - 7)" in log, log[-3000:]
+    assert "Site built" not in log
 
 
 def test_no_repository_buttons_while_pyproject_names_no_repository(site: Path) -> None:
