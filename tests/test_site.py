@@ -113,3 +113,46 @@ def test_repository_buttons_follow_pyproject_and_branch_main(tmp_path: Path) -> 
     assert f'href="{url}"' in html
     assert f"{url}/edit/main/docs/index.md" in html
     assert f"{url}/issues" in html
+
+
+LESSONS = [
+    "what-is-a-derivative",
+    "symbolic",
+    "step-size",
+    "partial-derivatives",
+    "computation-graph",
+    "backprop",
+    "larger-network",
+    "gradient-descent",
+    "three-ways",
+]
+
+
+def test_index_links_the_lessons_in_reading_order(site: Path) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    body = html.split('id="the-lessons"', 1)[1]
+    positions = [body.find(f'href="{name}.html"') for name in LESSONS]
+    assert -1 not in positions and positions == sorted(positions)
+    assert sorted(p.stem for p in DOCS.glob("*.md")) == sorted([*LESSONS, "index", "api"])
+
+
+@pytest.mark.parametrize("number", range(len(LESSONS)))
+def test_each_lesson_is_complete(number: int) -> None:
+    """Glued values, hidden checks, a figure, a summary, folded exercises, a link onward."""
+    name = LESSONS[number]
+    source = (DOCS / f"{name}.md").read_text(encoding="utf-8")
+    assert source.count("{glue:text}") >= 5, "numbers in the prose are glued"
+    hidden = source.split(":tags: [remove-cell]")[1:]
+    assert sum("assert " in cell.split("```", 1)[0] for cell in hidden) >= 3, "claims are checked"
+    assert "{glue:figure}" in source, "at least one captioned figure"
+    assert "## Summary" in source and "## Exercises" in source
+    assert source.index("## Summary") < source.index("## Exercises")
+    assert "tags: [hide-cell]" in source.split("## Exercises", 1)[1], "folded, executed solutions"
+    following = LESSONS[number + 1] if number + 1 < len(LESSONS) else "api"
+    assert f"{{doc}}`{following}`" in source or f"<{following}>`" in source, "links onward"
+    assert "derivatives." in source and ("{func}`" in source or "{class}`" in source), "links API"
+
+
+def test_api_links_back_to_every_lesson(site: Path) -> None:
+    html = (site / "api.html").read_text(encoding="utf-8")
+    assert all(f'href="{name}.html"' in html for name in LESSONS)
