@@ -68,6 +68,19 @@ class Preview:
         return sum(1 for line in self.log if re.search(pattern, line))
 
 
+def fetch(url: str, timeout: float = 30) -> str:
+    """The page at `url`, once the server (announced just before it listens) answers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url) as page:
+                return str(page.read().decode())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[tuple[Preview, Path]]:
     for name in ("conf", "derivatives"):
@@ -87,8 +100,7 @@ def test_preview_serves_and_rebuilds_on_each_edit_without_loops(
 ) -> None:
     running, project = preview
     running.wait_for(rf"Serving on http://127\.0\.0\.1:{running.port}")
-    with urllib.request.urlopen(f"http://127.0.0.1:{running.port}/index.html") as page:
-        assert "Derivatives, from a nudge" in page.read().decode()
+    assert "Derivatives, from a nudge" in fetch(f"http://127.0.0.1:{running.port}/index.html")
 
     for edited in ("docs/api.md", "conf/_static/derivatives.css", "derivatives/epsilon.py"):
         mark = len(running.log)
