@@ -32,7 +32,10 @@ def free_port() -> int:
 def serve_command(port: int) -> list[str]:
     dry_run = subprocess.run(
         ["make", "-n", "serve", f"PORT={port}", "STAMP=pyproject.toml"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     line = next(x for x in dry_run.stdout.replace("\\\n", " ").splitlines() if "autobuild" in x)
     words = shlex.split(line)
@@ -44,8 +47,12 @@ class Preview:
         self.port = free_port()
         env = {**os.environ, "PYTHONPATH": str(project), "DERIVATIVES_CACHE": str(project / "c")}
         self.process = subprocess.Popen(
-            serve_command(self.port), cwd=project, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            serve_command(self.port),
+            cwd=project,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         self.log: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()

@@ -81,8 +81,10 @@ def main() -> int:
     print(f"  {'micrograd':<12}{t_theirs * 1e3:>11.1f} ms")
     print(f"  ratio derivatives / micrograd: {ratio:.2f} (target <= 1.0)")
     print(f"  same loss: {same_loss}, same gradients: {same_grads}")
-    print(f"  {chain_length}-node chain: built and backpropagated in {t_chain:.2f} s, "
-          f"gradient correct: {chain_ok}")
+    print(
+        f"  {chain_length}-node chain: built and backpropagated in {t_chain:.2f} s, "
+        f"gradient correct: {chain_ok}"
+    )
     return 0 if ratio <= 1.0 and same_loss and same_grads and chain_ok else 1
 
 
