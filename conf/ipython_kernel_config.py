@@ -5,3 +5,5 @@ c.InlineBackend.figure_formats = {"svg"}
 c.HistoryManager.enabled = False
 # An intended error (a cell tagged raises-exception) shows its one-line message, no file paths.
 c.InteractiveShell.xmode = "Minimal"
+# The kernel talks to the build over loopback only; its notice about unencrypted TCP is noise here.
+c.IPKernelApp.log_level = "ERROR"
