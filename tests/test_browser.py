@@ -137,13 +137,23 @@ def _copy(v: Visit, block: str) -> str:
 
 def test_copy_button_strips_doctest_prompts_and_outputs(visit) -> None:  # type: ignore[no-untyped-def]
     v = visit("api.html")
-    blocks = v.page.locator("div.highlight-pycon, div.doctest, .highlight-default").count()
-    assert blocks > 0
-    text = _copy(v, "dl.py.function div.highlight")
-    assert text.strip(), "nothing copied"
-    assert ">>>" not in text and "..." not in text.split("\n")[0]
-    # What is copied runs as is, which shows no output line came with it.
-    compile(text, "<copied>", "exec")
+    block = "dl.py.function div.highlight"
+    shown = v.page.locator(f"{block} pre").first.inner_text()
+    assert ">>> " in shown
+    expected = [line[4:] for line in shown.splitlines() if line.startswith((">>> ", "... "))]
+    outputs = [line for line in shown.splitlines() if line and not line.startswith((">>>", "..."))]
+    assert outputs, "the example shows its output"
+    copied = _copy(v, block)
+    copied_lines = [line for line in copied.splitlines() if line.strip()]
+    assert copied_lines == expected, "prompts stripped, outputs left out"
+    compile(copied, "<copied>", "exec")
+
+
+def test_copy_button_strips_shell_prompts(visit) -> None:  # type: ignore[no-untyped-def]
+    v = visit("index.html")
+    copied = _copy(v, "div.highlight-console")
+    assert copied.splitlines()[0].startswith("make html")
+    assert "$ " not in copied
 
 
 def test_copy_button_on_a_lesson_copies_the_code_cell(visit) -> None:  # type: ignore[no-untyped-def]
