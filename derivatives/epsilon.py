@@ -59,7 +59,8 @@ _CENTRAL: dict[int, tuple[int, tuple[int, ...]]] = {
 }
 # Forward stencil of order 4 on the points x, x + h, ..., x + 4*h (a negative h looks backward).
 _ONE_SIDED = (12, (-25, 48, -36, 16, -3))
-# derivative() scales its step with |x|, but not below this floor (and with 1 at x = 0).
+# Below this |x|, derivative() also tries a step on this scale if f does not move over one
+# on the scale of x (and uses a scale of 1 at x = 0).
 _SCALE_FLOOR = 1e-3
 # Near the edge of a domain, derivative() divides the step by 16 up to this many times.
 _SHRINKS = 8
@@ -304,19 +305,18 @@ def derivative(
 
     The step is ``eps_mach**(1/7) / 2 * scale`` rounded down to a power of two, where the
     scale is ``|x|``: functions such as ``log``, ``sqrt``, ``1/x`` and powers change on the
-    scale of ``x`` itself. Two exceptions: at ``x = 0``, where ``|x|`` tells nothing, the scale
-    is 1, and close to 0 it is at least 1e-3, because a step far below that loses digits to
-    round-off. If a point of the stencil falls outside the domain of ``f`` (``f`` raises
-    ``ValueError``, ``ZeroDivisionError`` or ``OverflowError``, or returns nan, inf or a
-    complex number), the stencil shrinks: first to the scale ``|x|`` without the 1e-3 floor,
-    then by factors of 16; if no central stencil fits, a one-sided stencil of order 4 looks
-    forward, then backward.
+    scale of ``x`` itself. At ``x = 0``, where ``|x|`` tells nothing, the scale is 1. Close to
+    0 (``|x| < 1e-3``) a function may instead change on a scale of 1 (``exp``, ``cos``), and a
+    step on the scale of ``x`` can then be too small for ``f`` to move at all: if it does not,
+    the step is taken on a scale of 1e-3 instead (six more evaluations). If a point of the
+    stencil falls outside the domain of ``f`` (``f`` raises ``ValueError``,
+    ``ZeroDivisionError`` or ``OverflowError``, or returns nan, inf or a complex number), the
+    step shrinks by factors of 16; if no central stencil fits, a one-sided stencil of order 4
+    looks forward, then backward.
 
-    Six evaluations cannot serve every function at every point. For ``x`` between about 6e-6
-    and 1e-4 the 1e-3 floor makes the step coarse for functions that change on the scale of
-    ``x``: ``log`` and ``sqrt`` keep as few as 3 digits near 1e-5, and a function with a pole
-    or a kink at 0 (``1/x``, ``abs``) is wrong below about 6e-6, where the stencil reaches
-    across 0. There, pass ``eps`` or use the complex step.
+    Six evaluations cannot serve every function at every point: a function that changes on a
+    scale of 1 keeps about 8 digits at ``x`` between 1e-8 and 1e-3, where the step follows
+    ``x``. There, pass ``eps`` or use the complex step for more.
 
     Parameters
     ----------
@@ -358,9 +358,11 @@ def derivative(
     >>> derivative(lambda w: 1 / w, 2, method="complex")
     -0.25
 
-    Next to the edge of the domain of ``math.log`` the stencil shrinks:
+    Close to 0 the step follows ``x``, so a pole at 0 does not spoil the estimate:
 
-    >>> abs(derivative(math.log, 1e-9) - 1e9) < 1e-3
+    >>> abs(derivative(math.log, 1e-9) / 1e9 - 1) < 1e-11
+    True
+    >>> abs(derivative(lambda w: 1 / w, 1e-7) / -1e14 - 1) < 1e-11
     True
     """
     _check_callable(f)
@@ -481,19 +483,32 @@ def _nudge(f: Callable[[float], object], w: float, eps: float) -> Nudge:
 
 
 def _central(f: Callable[[float], object], x: float, h: float, order: int) -> float:
-    """The central stencil of ``order`` with step ``h``, outermost points first."""
-    denominator, weights = _CENTRAL[order]
-    total = 0.0
-    for k in range(len(weights), 0, -1):
-        total += weights[k - 1] * (_call(f, x + k * h) - _call(f, x - k * h))
-    return _as_real(total / (denominator * h), "the difference quotient")
+    """The central stencil of ``order`` with step ``h``."""
+    return _stencil(f, x, h, _central_points(order), _CENTRAL[order][0])[0]
 
 
-def _one_sided(f: Callable[[float], object], x: float, h: float) -> float:
-    """The order-4 stencil on ``x, x + h, ..., x + 4h``; a negative ``h`` looks backward."""
-    denominator, weights = _ONE_SIDED
-    total = math.fsum(weight * _call(f, x + k * h) for k, weight in enumerate(weights))
-    return _as_real(total / (denominator * h), "the difference quotient")
+def _central_points(order: int) -> list[tuple[int, int]]:
+    """(k, weight) of ``f(x + k*h)`` in the central stencil of ``order``."""
+    weights = _CENTRAL[order][1]
+    return [(sign * k, sign * w) for k, w in enumerate(weights, start=1) for sign in (1, -1)]
+
+
+def _stencil(
+    f: Callable[[float], object],
+    x: float,
+    h: float,
+    points: list[tuple[int, int]],
+    denominator: int,
+) -> tuple[float, float]:
+    """``sum(weight * f(x + k*h)) / (denominator * h)``, and how far rounding moves it.
+
+    Each value of ``f`` carries a rounding error of about ``eps_mach * |f|``; the second number
+    bounds what those errors do to the estimate.
+    """
+    terms = [weight * _call(f, x + k * h) for k, weight in points]
+    scale = abs(denominator * h)
+    estimate = _as_real(sum(terms) / (denominator * h), "the difference quotient")
+    return estimate, _EPS_MACH * sum(abs(t) for t in terms) / scale
 
 
 def _default_step(order: int, scale: float) -> float:
@@ -506,26 +521,39 @@ def _default_step(order: int, scale: float) -> float:
     return 2.0 ** math.floor(math.log2(target)) if target > 0 else 0.0
 
 
-def _steps_for(x: float) -> list[float]:
+def _steps_for(x: float, scale: float) -> list[float]:
     """Steps for the order-6 stencil around ``x``: the preferred one, then smaller ones."""
-    scale = 1.0 if x == 0 else max(abs(x), _SCALE_FLOOR)
     steps = [_default_step(6, scale)]
-    if 0 < abs(x) < _SCALE_FLOOR:
-        steps.append(_default_step(6, abs(x)))  # the domain may end at 0, like log's
     for _ in range(_SHRINKS):
-        steps.append(steps[-1] / 16)  # the domain may end elsewhere close to x
+        steps.append(steps[-1] / 16)  # the domain may end close to x
     return [h for h in steps if x + h != x and x - h != x]
 
 
 def _accurate_derivative(f: Callable[[float], object], x: float) -> float:
-    """Order-6 central stencil; near the edge of the domain of ``f``, smaller or one-sided."""
-    steps = _steps_for(x)
-    central = [(_central6, h) for h in steps]
-    one_sided = [(_one_sided, h) for h in steps] + [(_one_sided, -h) for h in steps]
-    problem: Exception | None = None
-    for stencil, h in central + one_sided:
+    """Order-6 central stencil with a step on the scale of ``x`` (1 at 0, see derivative)."""
+    if 0 < abs(x) < _SCALE_FLOOR:
+        # Near 0, f may change on the scale of x (1/x, log, sqrt) or on a scale of 1 (exp,
+        # cos). The small step suits the first kind. If rounding the values of f could move
+        # its estimate by more than a millionth, f is of the second kind: step up.
         try:
-            return stencil(f, x, h)
+            estimate, noise = _stencils(f, x, abs(x))
+        except ValueError:  # no step on the scale of x fits: tiny x, or the domain's edge
+            noise, estimate = math.inf, 0.0
+        if noise <= 1e-6 * abs(estimate):
+            return estimate
+    return _stencils(f, x, 1.0 if x == 0 else max(abs(x), _SCALE_FLOOR))[0]
+
+
+def _stencils(f: Callable[[float], object], x: float, scale: float) -> tuple[float, float]:
+    """The first stencil that stays inside the domain of ``f``: central, else one-sided."""
+    steps = _steps_for(x, scale)
+    central = [(_central_points(6), _CENTRAL[6][0], h) for h in steps]
+    forward = [(list(enumerate(_ONE_SIDED[1])), _ONE_SIDED[0], h) for h in steps]
+    backward = [(points, denominator, -h) for points, denominator, h in forward]
+    problem: Exception | None = None
+    for points, denominator, h in central + forward + backward:
+        try:
+            return _stencil(f, x, h, points, denominator)
         except (TypeError, ValueError) as error:  # a point lies outside the domain of f
             problem = error
     _call(f, x)  # raises the precise error if f fails at x itself
@@ -533,10 +561,6 @@ def _accurate_derivative(f: Callable[[float], object], x: float) -> float:
         f"no finite-difference stencil around x={x!r} stays inside the domain of f "
         f"(last problem: {problem})"
     ) from problem
-
-
-def _central6(f: Callable[[float], object], x: float, h: float) -> float:
-    return _central(f, x, h, 6)
 
 
 # -- Input checks ------------------------------------------------------------------------------

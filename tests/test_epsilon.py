@@ -764,3 +764,20 @@ def test_relative_error_bad_input(
 
     with pytest.raises(error, match=f"^{message}$"):
         relative_error(*args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("x", [1e-4, 1e-6, 1e-7, 1e-9, -1e-8, 1e-100])
+def test_default_derivative_near_a_pole_at_zero(x: float) -> None:
+    """1/w, log and sqrt change on the scale of w: the step must not reach across 0."""
+    assert abs(derivative(lambda w: 1 / w, x) * x * x + 1) < 1e-11  # d/dw 1/w = -1/w**2
+    if x > 0:
+        assert abs(derivative(math.log, x) * x - 1) < 1e-10  # d/dw log w = 1/w
+        assert abs(derivative(math.sqrt, x) * 2 * math.sqrt(x) - 1) < 1e-10
+
+
+@pytest.mark.parametrize("x", [1e-5, 1e-9, 1e-200, 5e-324])
+def test_default_derivative_near_zero_of_functions_on_a_scale_of_one(x: float) -> None:
+    """exp, and a sum whose value is far above its slope: the step grows past the scale of x."""
+    assert abs(derivative(math.exp, x) - math.exp(x)) < 1e-8
+    assert abs(derivative(lambda w: 2.25 + 2 * w * w, x) - 4 * x) < 1e-8  # d/dw = 4w
+    assert derivative(lambda w: 5.0, x) == 0.0
