@@ -18,10 +18,9 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.test_site import DOCS, site  # noqa: F401  (the built-site fixture)
+from tests.test_site import LESSONS, site  # noqa: F401  (the built-site fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LESSONS = sorted(p.stem for p in DOCS.glob("*.md") if p.stem not in {"index", "api"})
 PAGES = ["index", *LESSONS, "api"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
