@@ -1,14 +1,15 @@
 """Derivatives three ways: by nudging the input, exactly with SymPy, and by backpropagation.
 
-The package behind the lessons, one module per part:
+The package behind the lessons, one module per job:
 
 - :mod:`derivatives.epsilon`: nudge the input and measure (finite differences).
 - :mod:`derivatives.symbolic`: exact derivatives with SymPy.
-- :mod:`derivatives.chain_rule`: backpropagation from scratch, with
-  :class:`~derivatives.chain_rule.Value`.
+- :mod:`derivatives.chain_rule`: the backpropagation engine, :class:`~derivatives.chain_rule.Value`.
+- :mod:`derivatives.nn`: a small network of values, gradient descent and gradient checking.
 - :mod:`derivatives.plotting`: the figures of the lessons.
 
-The names used most are also available at the top level, for example
+The names used most are also available at the top level. Importing the package loads neither
+SymPy, NumPy nor matplotlib: the symbolic and plotting modules load when first used.
 
 >>> from derivatives import Value, nudge
 >>> round(nudge(lambda w: w**2, 3).k, 9)
@@ -20,34 +21,65 @@ The names used most are also available at the top level, for example
 6.0
 """
 
-from importlib.metadata import version
+from __future__ import annotations
 
-from derivatives import chain_rule, epsilon, plotting, symbolic
-from derivatives.chain_rule import MLP, Value, graph_table, to_sympy, topological_order
+import importlib
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
+
+from derivatives import chain_rule, epsilon, nn
+from derivatives.chain_rule import Value, backward, graph_table, topological_order
 from derivatives.epsilon import (
     central_difference,
     complex_step,
+    derivative,
     forward_difference,
     nudge,
     numerical_gradient,
     partial_difference,
 )
+from derivatives.nn import MLP, gradient_check, sgd_step
+
+if TYPE_CHECKING:
+    from derivatives import plotting, symbolic
+    from derivatives.symbolic import to_sympy
 
 __all__ = [
     "MLP",
     "Value",
+    "backward",
     "central_difference",
     "chain_rule",
     "complex_step",
+    "derivative",
     "epsilon",
     "forward_difference",
+    "gradient_check",
     "graph_table",
+    "nn",
     "nudge",
     "numerical_gradient",
     "partial_difference",
     "plotting",
+    "sgd_step",
     "symbolic",
     "to_sympy",
     "topological_order",
 ]
 __version__ = version("derivatives")
+
+# Names whose modules import SymPy, NumPy or matplotlib: loaded on first use (PEP 562).
+_LAZY = {"plotting": "derivatives.plotting", "symbolic": "derivatives.symbolic"}
+_LAZY_NAMES = {"to_sympy": "derivatives.symbolic"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return importlib.import_module(_LAZY[name])
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    raise AttributeError(f"module 'derivatives' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

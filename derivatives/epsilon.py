@@ -27,12 +27,21 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, SupportsFloat, SupportsIndex
 
-import numpy as np
+from derivatives._validate import (
+    choice,
+    function,
+    integer,
+    positive,
+    real,
+    reals,
+    type_error,
+    unwrap,
+    value_error,
+)
 
 __all__ = [
     "Nudge",
@@ -124,8 +133,8 @@ def nudge(f: Callable[[float], object], w: SupportsFloat, eps: SupportsFloat = 0
     >>> round(n.change, 9)
     0.006001
     """
-    _check_callable(f)
-    return _nudge(f, _as_real(w, "w"), _as_step(eps, "eps"))
+    function(f, "f")
+    return _nudge(f, real(w, "w"), positive(eps, "eps"))
 
 
 def forward_difference(
@@ -169,8 +178,8 @@ def forward_difference(
     >>> round(forward_difference(lambda w: w**2, -3, eps=0.001), 9)
     -5.999
     """
-    _check_callable(f)
-    return _nudge(f, _as_real(x, "x"), _as_step(eps, "eps")).k
+    function(f, "f")
+    return _nudge(f, real(x, "x"), positive(eps, "eps")).k
 
 
 def central_difference(
@@ -226,10 +235,10 @@ def central_difference(
     >>> abs(central_difference(math.sin, 1.0, order=6) - math.cos(1.0)) < 1e-13
     True
     """
-    _check_callable(f)
-    point = _as_real(x, "x")
-    _check_choice(order, "order", _ORDERS)
-    step = _default_step(int(order), max(abs(point), 1.0)) if eps is None else _as_step(eps, "eps")
+    function(f, "f")
+    point = real(x, "x")
+    order = choice(order, "order", _ORDERS)
+    step = _default_step(int(order), max(abs(point), 1.0)) if eps is None else positive(eps, "eps")
     return _central(f, point, step, int(order))
 
 
@@ -276,8 +285,8 @@ def complex_step(
     >>> complex_step(lambda w: 1 / w, 2)
     -0.25
     """
-    _check_callable(f)
-    z = complex(_as_real(x, "x"), _as_step(h, "h"))
+    function(f, "f")
+    z = complex(real(x, "x"), positive(h, "h"))
     try:
         value = f(z)
     except TypeError as error:
@@ -287,7 +296,7 @@ def complex_step(
         ) from error
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise ValueError(f"f could not be evaluated at {z!r}: {error}") from error
-    return _as_real(_as_complex(value, z).imag / z.imag, "the complex-step derivative")
+    return real(_as_complex(value, z).imag / z.imag, "the complex-step derivative")
 
 
 def derivative(
@@ -365,10 +374,10 @@ def derivative(
     >>> abs(derivative(lambda w: 1 / w, 1e-7) / -1e14 - 1) < 1e-11
     True
     """
-    _check_callable(f)
-    point = _as_real(x, "x")
-    _check_choice(method, "method", _METHODS)
-    step = None if eps is None else _as_step(eps, "eps")
+    function(f, "f")
+    point = real(x, "x")
+    method = choice(method, "method", _METHODS)
+    step = None if eps is None else positive(eps, "eps")
     if method == "forward":
         return forward_difference(f, point) if step is None else forward_difference(f, point, step)
     if method == "complex":
@@ -423,9 +432,9 @@ def partial_difference(
     >>> round(partial_difference(lambda a, b, c: a * b + c, [2, -3, 10], 0), 9)
     -3.0
     """
-    _check_callable(f)
-    coordinates = _as_point(point)
-    i = _as_index(index, len(coordinates))
+    function(f, "f")
+    coordinates = reals(point, "point")
+    i = _index(index, len(coordinates))
 
     def along(t: float) -> object:
         moved = list(coordinates)
@@ -468,8 +477,8 @@ def numerical_gradient(
     >>> [round(g, 9) for g in numerical_gradient(lambda a, b, c: a * b + c, [2, -3, 10])]
     [-3.0, 2.0, 1.0]
     """
-    _check_callable(f)
-    coordinates = _as_point(point)
+    function(f, "f")
+    coordinates = reals(point, "point")
     return [partial_difference(f, coordinates, i, eps) for i in range(len(coordinates))]
 
 
@@ -479,7 +488,7 @@ def numerical_gradient(
 def _nudge(f: Callable[[float], object], w: float, eps: float) -> Nudge:
     f_w = _call(f, w)
     f_w_eps = _call(f, w + eps)
-    return Nudge(w, eps, f_w, f_w_eps, _as_real((f_w_eps - f_w) / eps, "the difference quotient"))
+    return Nudge(w, eps, f_w, f_w_eps, real((f_w_eps - f_w) / eps, "the difference quotient"))
 
 
 def _central(f: Callable[[float], object], x: float, h: float, order: int) -> float:
@@ -507,7 +516,7 @@ def _stencil(
     """
     terms = [weight * _call(f, x + k * h) for k, weight in points]
     scale = abs(denominator * h)
-    estimate = _as_real(sum(terms) / (denominator * h), "the difference quotient")
+    estimate = real(sum(terms) / (denominator * h), "the difference quotient")
     return estimate, _EPS_MACH * sum(abs(t) for t in terms) / scale
 
 
@@ -574,42 +583,14 @@ def _call(f: Callable[[float], object], point: float) -> float:
         value = f(point)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise ValueError(f"f could not be evaluated at {point!r}: {error}") from error
-    return _as_real(value, f"f({point!r})")
-
-
-def _check_callable(f: object) -> None:
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {f!r}")
-
-
-def _as_real(value: object, name: str) -> float:
-    """``value`` as a float if it is a finite real number; bools are not numbers here."""
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
-    return number
-
-
-def _as_step(value: object, name: str) -> float:
-    step = _as_real(value, name)
-    if step <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return step
+    return real(value, f"f({point!r})")
 
 
 def _as_complex(value: object, z: complex) -> complex:
     """The result of ``f(z)`` for the complex step: a complex number, not a real one."""
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Complex):
-        raise TypeError(f"f({z!r}) must be a complex number, got {value!r}")
+    value = unwrap(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Complex):
+        raise type_error(f"f({z!r})", "a complex number", value)
     if isinstance(value, numbers.Real):
         raise TypeError(
             f"f returned the real number {value!r} for the complex input {z!r}, which drops "
@@ -619,31 +600,10 @@ def _as_complex(value: object, z: complex) -> complex:
     return complex(value)
 
 
-def _check_choice(value: object, name: str, choices: tuple[object, ...]) -> None:
-    allowed = isinstance(value, str | numbers.Integral) and not isinstance(value, bool)
-    if not allowed or value not in choices:
-        listed = ", ".join(repr(choice) for choice in choices)
-        raise ValueError(f"{name} must be one of {listed}, got {value!r}")
-
-
-def _as_point(point: object) -> list[float]:
-    if isinstance(point, np.ndarray) and point.ndim == 1:
-        point = list(point)
-    if isinstance(point, str | bytes) or not isinstance(point, Sequence):
-        raise TypeError(f"point must be a sequence of real numbers, got {point!r}")
-    if len(point) == 0:
-        raise ValueError("point must have at least one coordinate, got an empty sequence")
-    return [_as_real(value, f"point[{i}]") for i, value in enumerate(point)]
-
-
-def _as_index(index: object, size: int) -> int:
-    if isinstance(index, bool | np.bool_) or not isinstance(index, SupportsIndex):
-        raise TypeError(f"index must be an int, got {index!r}")
-    position = operator.index(index)
+def _index(index: object, size: int) -> int:
+    position = integer(index, "index")
     if not 0 <= position < size:
-        raise ValueError(
-            f"index must be in range({size}) for a point of {size} coordinates, got {index!r}"
-        )
+        raise value_error("index", f"in range({size}) for a point of {size} coordinates", index)
     return position
 
 
@@ -699,9 +659,9 @@ def forward_gradient(
     >>> [round(k, 9) for k in forward_gradient(lambda w, b: w**2 + b, [3, 5])]
     [6.001, 1.0]
     """
-    _check_callable(f)
-    coordinates = _as_point(point)
-    step = _as_step(eps, "eps")
+    function(f, "f")
+    coordinates = reals(point, "point")
+    step = positive(eps, "eps")
 
     def along(i: int) -> Callable[[float], object]:
         def moved(t: float) -> object:
@@ -713,7 +673,7 @@ def forward_gradient(
 
     f_point = _call(along(0), coordinates[0])
     return [
-        _as_real((_call(along(i), x + step) - f_point) / step, "the difference quotient")
+        real((_call(along(i), x + step) - f_point) / step, "the difference quotient")
         for i, x in enumerate(coordinates)
     ]
 
@@ -758,7 +718,7 @@ def relative_error(a: SupportsFloat, b: SupportsFloat) -> float:
     >>> relative_error(1e-30, 2e-30)
     0.5
     """
-    x, y = _as_real(a, "a"), _as_real(b, "b")
+    x, y = real(a, "a"), real(b, "b")
     largest = max(abs(x), abs(y), sys.float_info.min)
     difference = abs(x - y)
     if math.isinf(difference):  # a and b near the float limit, with opposite signs

@@ -15,13 +15,16 @@ constants), never strings: no helper turns text into an expression.
 - :func:`evaluate` -- substitute exact values for every free symbol.
 - :func:`gradient` -- all partial derivatives, in the order asked for.
 - :func:`as_function` -- a fast numerical function (NumPy) of an expression.
+- :func:`to_sympy` -- the formula that a graph of :class:`~derivatives.chain_rule.Value`
+  computes, so that SymPy can check what backpropagation found.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
+import operator
 from collections.abc import Callable, Collection, Mapping
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -29,7 +32,10 @@ import numpy.typing as npt
 import sympy
 from sympy.core.function import AppliedUndef
 
-__all__ = ["as_function", "derivative", "evaluate", "gradient"]
+from derivatives._validate import describe, integer, number, type_error, value_error
+from derivatives.chain_rule import Value, topological_order
+
+__all__ = ["as_function", "derivative", "evaluate", "gradient", "to_sympy"]
 
 _MAX_ORDER = 100  # SymPy differentiates once per order: bound the work
 
@@ -37,28 +43,25 @@ _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 _UNEVALUATED = (AppliedUndef, sympy.Derivative, sympy.Integral, sympy.Subs)
 
 
-def _describe(value: object) -> str:
-    return f"{type(value).__name__} {value!r}"
-
-
 def _as_number(value: object, name: str) -> sympy.Expr:
-    """Return ``value`` as an exact SymPy real number, or raise."""
-    if isinstance(value, sympy.Basic):
-        if isinstance(value, sympy.Expr) and value.is_number:
-            if value.has(*_NOT_FINITE):
-                raise ValueError(f"{name} must be a finite real number, got {value}")
-            if value.is_real:
-                return value
-        raise TypeError(f"{name} must be a real number, got {_describe(value)}")
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {_describe(value)}")
-    if isinstance(value, numbers.Integral):
-        return sympy.Integer(int(value))
-    if isinstance(value, numbers.Rational):
-        return sympy.Rational(value.numerator, value.denominator)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
-    return sympy.Float(float(value))
+    """``value`` as an exact SymPy real number: SymPy constants such as ``pi`` are kept."""
+    if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Number):
+        if not (isinstance(value, sympy.Expr) and value.is_number):
+            raise type_error(name, "a real number", value)
+        if value.has(*_NOT_FINITE):
+            raise value_error(name, "a finite real number", value)
+        if not value.is_real:
+            raise type_error(name, "a real number", value)
+        return value
+    if isinstance(value, sympy.Number) and value.has(*_NOT_FINITE):
+        raise value_error(name, "a finite real number", value)
+    return _sympy_number(number(value, name))
+
+
+def _sympy_number(exact: int | float | Fraction) -> sympy.Expr:
+    if isinstance(exact, Fraction):
+        return sympy.Rational(exact.numerator, exact.denominator)
+    return sympy.Integer(exact) if isinstance(exact, int) else sympy.Float(exact)
 
 
 def _check_expr(expr: object) -> sympy.Expr:
@@ -67,30 +70,27 @@ def _check_expr(expr: object) -> sympy.Expr:
         return expr
     if isinstance(expr, numbers.Real) and not isinstance(expr, bool):
         return _as_number(expr, "expr")
-    raise TypeError(f"expr must be a SymPy expression, got {_describe(expr)}")
+    raise type_error("expr", "a SymPy expression", expr)
 
 
 def _check_symbol(value: object, name: str) -> sympy.Symbol:
     if not isinstance(value, sympy.Symbol):
-        raise TypeError(f"{name} must be a SymPy Symbol, got {_describe(value)}")
+        raise type_error(name, "a SymPy Symbol", value)
     return value
 
 
 def _check_order(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"n must be a non-negative int, got {_describe(n)}")
-    if not 0 <= int(n) <= _MAX_ORDER:
-        raise ValueError(f"n must be an int from 0 to {_MAX_ORDER}, got {n}")
-    return int(n)
+    order = integer(n, "n", minimum=0)
+    if order > _MAX_ORDER:
+        raise value_error("n", f"an integer from 0 to {_MAX_ORDER}", n)
+    return order
 
 
 def _check_variables(variables: object) -> tuple[sympy.Symbol, ...]:
     if not isinstance(variables, (list, tuple)):
-        raise TypeError(
-            f"variables must be a list or tuple of SymPy Symbols, got {_describe(variables)}"
-        )
+        raise type_error("variables", "a list or tuple of SymPy Symbols", variables)
     if not variables:
-        raise ValueError("variables must name at least one SymPy Symbol, got none")
+        raise value_error("variables", "a non-empty list or tuple of SymPy Symbols", variables)
     symbols = tuple(_check_symbol(v, f"variables[{i}]") for i, v in enumerate(variables))
     repeated = sorted({str(s) for s in symbols if symbols.count(s) > 1})
     if repeated:
@@ -100,9 +100,7 @@ def _check_variables(variables: object) -> tuple[sympy.Symbol, ...]:
 
 def _check_values(values: object) -> dict[sympy.Symbol, sympy.Expr]:
     if not isinstance(values, Mapping):
-        raise TypeError(
-            f"values must be a mapping from SymPy Symbols to numbers, got {_describe(values)}"
-        )
+        raise type_error("values", "a mapping from SymPy Symbols to numbers", values)
     checked = {}
     for key, value in values.items():
         symbol = _check_symbol(key, "each key of values")
@@ -128,7 +126,7 @@ def _as_array(value: object, name: str) -> npt.NDArray[np.inexact[Any]]:
     """Return ``value`` as a finite float or complex array, or raise."""
     array = np.asarray(value)
     if array.dtype.kind not in "iufc":
-        raise TypeError(f"{name} must be a real or complex number or array, got {_describe(value)}")
+        raise TypeError(f"{name} must be a real or complex number or array, got {describe(value)}")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return array.astype(np.result_type(array.dtype, np.float64))
@@ -344,3 +342,82 @@ def as_function(
         return complex(result[()]) if result.dtype.kind == "c" else float(result[()])
 
     return function
+
+
+_SYMPY_OPS: dict[str, Callable[..., sympy.Expr]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "neg": operator.neg,
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "tanh": sympy.tanh,
+    "relu": lambda x: sympy.Piecewise((x, x > 0), (0, True)),
+    "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)),
+}
+
+
+def to_sympy(root: Value) -> sympy.Expr:
+    """Rebuild the formula that `root`'s graph computes, as a SymPy expression.
+
+    Each labelled leaf becomes ``sympy.Symbol(label)``; constants (the 2 in ``2 * a``) and
+    exponents become SymPy numbers (``Integer``, ``Rational`` for a ``Fraction``, ``Float``).
+    ``relu`` becomes a ``Piecewise`` whose derivative at 0 is 0, as in :meth:`Value.relu`.
+    Differentiating the result with SymPy and substituting the leaves' data reproduces the
+    grads of :meth:`Value.backward`. (SymPy 1.13 and later treat ``Integer(6) == 6.0`` as
+    False: compare ``float(...)`` with a grad, or substitute the float data.)
+
+    Parameters
+    ----------
+    root : Value
+        The output node.
+
+    Returns
+    -------
+    sympy.Expr
+        The expression.
+
+    Raises
+    ------
+    TypeError
+        If `root` is not a Value.
+    ValueError
+        If a leaf has no label, two different leaves share a label, or a node's ``op`` is
+        not one that :class:`Value` produces.
+
+    Examples
+    --------
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> L = (a * b + 1) ** 2 / 2
+    >>> expr = to_sympy(L)
+    >>> expr
+    (a*b + 1)**2/2
+    >>> L.backward()
+    >>> sa, sb = sympy.symbols("a b")
+    >>> sympy.diff(expr, sa).subs({sa: 2, sb: -3}), a.grad
+    (15, 15.0)
+    """
+    exprs: dict[Value, sympy.Expr] = {}
+    leaves: dict[str, Value] = {}
+    for node in topological_order(root):
+        if node.parents:
+            exprs[node] = _sympy_op(node)(*(exprs[p] for p in node.parents))
+        elif node.number is not None:
+            exprs[node] = _sympy_number(node.number)
+        elif not node.label:
+            raise ValueError(f"every leaf needs a label for to_sympy, got an unlabelled {node!r}")
+        elif leaves.setdefault(node.label, node) is not node:
+            raise ValueError(f"two different leaves are labelled {node.label!r}")
+        else:
+            exprs[node] = sympy.Symbol(node.label)
+    return exprs[root]
+
+
+def _sympy_op(node: Value) -> Callable[..., sympy.Expr]:
+    if node.op.startswith("**") and node.number is not None:
+        exponent = _sympy_number(node.number)
+        return lambda x: x**exponent
+    if node.op not in _SYMPY_OPS:
+        raise ValueError(f"op must be one that Value produces, got {node.op!r}")
+    return _SYMPY_OPS[node.op]

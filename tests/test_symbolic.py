@@ -12,7 +12,9 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from derivatives.symbolic import as_function, derivative, evaluate, gradient
+from derivatives.chain_rule import Value
+from derivatives.symbolic import as_function, derivative, evaluate, gradient, to_sympy
+from tests.test_chain_rule import lecture_graph, neuron_graph
 
 w, a, b, c = sympy.symbols("w a b c")
 finite = st.floats(min_value=-10, max_value=10, allow_nan=False, allow_infinity=False)
@@ -388,3 +390,62 @@ def test_as_function_bad_arguments(args, kind, message):
     f = as_function(a * b, a, b)
     with raises(kind, message):
         f(*args)
+
+
+# to_sympy: the formula of a graph of values.
+
+
+def test_to_sympy_of_the_lecture_graph() -> None:
+    g = lecture_graph()
+    a, b, c, f = sympy.symbols("a b c f")
+    expr = to_sympy(g["L"])
+    assert sympy.expand(expr - (a * b + c) * f) == 0
+    g["L"].backward()
+    point = {a: 2, b: -3, c: 10, f: -2}
+    assert expr.subs(point) == -8
+    for s in (a, b, c, f):
+        assert sympy.diff(expr, s).subs(point) == int(g[s.name].grad)  # exact integers here
+
+
+def test_to_sympy_of_the_neuron() -> None:
+    g = neuron_graph()
+    g["o"].backward()
+    expr = to_sympy(g["o"])
+    symbols = {s.name: s for s in expr.free_symbols}
+    assert set(symbols) == {"x1", "x2", "w1", "w2", "b"}
+    point = {symbols[name]: g[name].data for name in symbols}
+    for name, s in symbols.items():
+        assert float(sympy.diff(expr, s).subs(point)) == pytest.approx(g[name].grad, abs=1e-12)
+
+
+def test_to_sympy_keeps_numbers_exact() -> None:
+    x = Value(2.0, label="x")
+    expr = to_sympy(2 * x ** Fraction(1, 2) - x**3 / 4 + 0.5 * x.relu() + x.sigmoid().log())
+    s = sympy.Symbol("x")
+    relu = sympy.Piecewise((s, s > 0), (0, True))
+    expected = (
+        2 * sympy.sqrt(s) - s**3 / 4 + sympy.Float(0.5) * relu + sympy.log(1 / (1 + sympy.exp(-s)))
+    )
+    assert sympy.simplify(expr - expected) == 0
+
+
+def test_to_sympy_relu_derivative_at_zero_matches_backward() -> None:
+    x = Value(0.0, label="x")
+    y = x.relu()
+    y.backward()
+    slope = sympy.diff(to_sympy(y), sympy.Symbol("x")).subs(sympy.Symbol("x"), 0)
+    assert slope == 0 and x.grad == 0.0
+
+
+def test_to_sympy_needs_labelled_distinct_leaves() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^every leaf needs a label for to_sympy, got an unlabelled Value\(data=2.0",
+    ):
+        to_sympy(Value(2.0) * Value(3.0, label="b"))
+    with pytest.raises(ValueError, match="^two different leaves are labelled 'a'$"):
+        to_sympy(Value(2.0, label="a") * Value(3.0, label="a"))
+    y = Value(2.0, label="a").exp()
+    y.op = "cosh"
+    with pytest.raises(ValueError, match="^op must be one that Value produces, got 'cosh'$"):
+        to_sympy(y)

@@ -1,35 +1,31 @@
-"""Figures for the lessons: tangents, secants, step-size error and computation graphs.
-
-A derivative is a slope, and most of what the lessons say about it can be seen on a picture:
-the tangent line that touches a curve at one point, the secants through two nearby points that
-turn into that tangent as the nudge shrinks, the error of a finite difference as the step goes
-from 0.1 down to 1e-16, and the graph of operations that backpropagation walks from the output
-back to the inputs.
-
-Every function here returns a :class:`matplotlib.figure.Figure`. None of them calls
-``plt.show()`` or changes ``matplotlib.rcParams``: figures are built with the object API
-(``Figure()`` and ``fig.subplots()``), so nothing leaks into pyplot's global state, and the same
-input always draws the same picture. Colours come from the default ``tab10`` cycle, which reads
-on light and on dark pages. Functions that draw on one set of axes accept ``ax=`` to draw into an
-existing figure instead.
-"""
+"""Figures of functions: tangents, secants, step-size error, descent, fields and bars."""
 
 from __future__ import annotations
 
-import itertools
 import math
-import numbers
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-from matplotlib.path import Path
 
-from derivatives.chain_rule import Value, topological_order
+from derivatives._validate import (
+    choice,
+    flag,
+    function,
+    instance,
+    integer,
+    is_real,
+    positive,
+    real,
+    reals,
+    sequence,
+    text,
+    type_error,
+    unwrap,
+    value_error,
+)
 from derivatives.epsilon import (
     central_difference,
     complex_step,
@@ -43,7 +39,6 @@ __all__ = [
     "plot_curves",
     "plot_descent",
     "plot_gradient_field",
-    "plot_graph",
     "plot_secants",
     "plot_step_error",
     "plot_tangents",
@@ -60,114 +55,65 @@ _METHODS = {
 # -- Input checks ----------------------------------------------------------------------------
 
 
-def _check_callable(f: object, name: str) -> None:
-    if not callable(f):
-        raise TypeError(f"{name} must be callable, got {f!r}")
-
-
-def _check_real(x: object, name: str) -> float:
-    """Return ``x`` as a float if it is a finite real number (not a bool)."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a finite real number, got {x!r}")
-    try:
-        value = float(x)
-    except OverflowError:  # an int too large for a float
-        value = math.inf
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
-    return value
-
-
 def _check_reals(values: object, name: str) -> list[float]:
-    """Return a non-empty sequence of finite real numbers as a list of floats."""
-    if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
-        raise TypeError(f"{name} must be a sequence of real numbers, got {values!r}")
-    if len(values) == 0:
-        raise ValueError(f"{name} must not be empty")
-    return [_check_real(v, f"{name}[{i}]") for i, v in enumerate(values)]
+    return reals(values, name)
 
 
 def _check_steps(steps: object, name: str) -> list[float]:
-    """Return a non-empty sequence of positive finite step sizes."""
-    values = _check_reals(steps, name)
-    for i, h in enumerate(values):
-        if h <= 0:
-            raise ValueError(f"{name}[{i}] must be positive, got {h!r}")
-    return values
+    """A non-empty sequence of positive finite step sizes."""
+    items = sequence(steps, name, "positive numbers")
+    return [positive(h, f"{name}[{i}]") for i, h in enumerate(items)]
+
+
+def _check_interval(limits: object, name: str) -> tuple[float, float]:
+    """A pair (low, high) of finite reals with low < high, and a width a float can hold."""
+    if not isinstance(limits, tuple | list) or len(limits) != 2:
+        raise type_error(name, "a pair (low, high) of real numbers", limits)
+    low, high = real(limits[0], f"{name}[0]"), real(limits[1], f"{name}[1]")
+    if not low < high:
+        raise value_error(name, "a pair with low < high", limits)
+    if not math.isfinite(high - low) or high - low < 1e-9 * max(abs(low), abs(high)):
+        raise value_error(name, "a range that float64 can draw", limits)
+    return low, high
 
 
 def _check_xlim(xlim: object) -> tuple[float, float] | None:
-    if xlim is None:
-        return None
-    if not isinstance(xlim, tuple | list) or len(xlim) != 2:
-        raise TypeError(f"xlim must be a pair (left, right) of real numbers, got {xlim!r}")
-    left, right = _check_real(xlim[0], "xlim[0]"), _check_real(xlim[1], "xlim[1]")
-    if left >= right:
-        raise ValueError(f"xlim must satisfy left < right, got {xlim!r}")
-    return left, right
+    return None if xlim is None else _check_interval(xlim, "xlim")
 
 
 def _check_series(series: object, name: str) -> dict[str, list[float]]:
-    """Return a non-empty mapping of names to non-empty sequences of finite reals."""
+    """A non-empty mapping of names to non-empty sequences of finite reals."""
     if not isinstance(series, Mapping):
-        raise TypeError(f"{name} must be a mapping of names to sequences, got {series!r}")
+        raise type_error(name, "a mapping of names to sequences", series)
     if len(series) == 0:
-        raise ValueError(f"{name} must not be empty")
-    checked = {}
-    for key, values in series.items():
-        if not isinstance(key, str):
-            raise TypeError(f"{name} keys must be strings, got {key!r}")
-        checked[key] = _check_reals(values, f"{name}[{key!r}]")
-    return checked
-
-
-def _check_flag(flag: object, name: str, *, allow_none: bool = False) -> None:
-    if not (isinstance(flag, bool) or (allow_none and flag is None)):
-        expected = "True, False or None" if allow_none else "True or False"
-        raise TypeError(f"{name} must be {expected}, got {flag!r}")
-
-
-def _check_text(text: object, name: str) -> None:
-    if not isinstance(text, str):
-        raise TypeError(f"{name} must be a string, got {text!r}")
-
-
-def _check_count(n: object, name: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{name} must be an int, got {n!r}")
-    if n < 1:
-        raise ValueError(f"{name} must be at least 1, got {n!r}")
+        raise value_error(name, "a non-empty mapping", series)
+    return {
+        text(key, f"each key of {name}"): reals(values, f"{name}[{key!r}]")
+        for key, values in series.items()
+    }
 
 
 def _check_axes(ax: object) -> None:
-    if ax is not None and not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
+    if ax is not None:
+        instance(ax, Axes, "ax", "a matplotlib Axes or None")
 
 
 def _check_methods(methods: object) -> list[str]:
-    if isinstance(methods, str) or not isinstance(methods, Sequence):
-        raise TypeError(f"methods must be a sequence of method names, got {methods!r}")
-    if len(methods) == 0:
-        raise ValueError("methods must not be empty")
-    for m in methods:
-        if m not in _METHODS:
-            raise ValueError(f"methods must be among {sorted(_METHODS)}, got {m!r}")
-    if len(set(methods)) != len(methods):
-        raise ValueError(f"methods must not repeat a method, got {methods!r}")
-    return list(methods)
-
-
-def _check_value(root: object) -> None:
-    if not isinstance(root, Value):
-        raise TypeError(f"root must be a derivatives.chain_rule.Value, got {root!r}")
+    items = [
+        choice(m, "each method", tuple(_METHODS))
+        for m in sequence(methods, "methods", "method names")
+    ]
+    if len(set(items)) != len(items):
+        raise value_error("methods", "a sequence without repeats", methods)
+    return items
 
 
 def _evaluate(f: Callable[[float], float], x: float, *, finite: bool = False) -> float:
     """``f(x)`` as a float; ``finite=True`` also rejects inf and nan (where a slope is drawn)."""
     y = f(x)
-    if isinstance(y, bool) or not isinstance(y, numbers.Real):
-        raise TypeError(f"f must return a real number, got f({x!r}) = {y!r}")
-    value = float(y)
+    if not is_real(y):
+        raise type_error(f"f({x!r})", "a real number", y)
+    value = float(unwrap(y))  # type: ignore[arg-type]
     if finite and not math.isfinite(value):
         raise ValueError(f"f must be finite at the points drawn, got f({x!r}) = {value!r}")
     return value
@@ -279,7 +225,7 @@ def plot_tangents(
     >>> [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
     ['$J(w)$', 'tangent at $3$: slope $6$', 'tangent at $-3$: slope $-6$']
     """
-    _check_callable(f, "f")
+    function(f, "f")
     xs0 = _check_reals(points, "points")
     if slopes is None:
         ss = [derivative(f, x0) for x0 in xs0]
@@ -288,8 +234,6 @@ def plot_tangents(
         if len(ss) != len(xs0):
             raise ValueError(f"slopes must have one value per point ({len(xs0)}), got {len(ss)}")
     limits = _check_xlim(xlim) or _limits_around(xs0, 0.25)
-    _check_text(xlabel, "xlabel")
-    _check_text(ylabel, "ylabel")
     _check_axes(ax)
 
     fig, ax = _figure_and_axes(ax)
@@ -367,13 +311,11 @@ def plot_secants(
     >>> [text.get_text() for text in fig.axes[0].get_legend().get_texts()][1:]
     ['secant $h=1$: slope $7$', 'secant $h=0.1$: slope $6.1$', 'tangent: slope $6$']
     """
-    _check_callable(f, "f")
-    x0 = _check_real(x, "x")
+    function(f, "f")
+    x0 = real(x, "x")
     hs = _check_steps(steps, "steps")
-    s = derivative(f, x0) if slope is None else _check_real(slope, "slope")
+    s = derivative(f, x0) if slope is None else real(slope, "slope")
     limits = _check_xlim(xlim) or (x0 - 1.5 * max(hs), x0 + 2 * max(hs))
-    _check_text(xlabel, "xlabel")
-    _check_text(ylabel, "ylabel")
     _check_axes(ax)
 
     fig, ax = _figure_and_axes(ax)
@@ -459,12 +401,12 @@ def plot_step_error(
     >>> line.get_label(), [round(float(e), 6) for e in line.get_ydata()]
     ('forward difference', [0.31, 0.0301])
     """
-    _check_callable(f, "f")
-    x0 = _check_real(x, "x")
-    d = _check_real(exact, "exact")
+    function(f, "f")
+    x0 = real(x, "x")
+    d = real(exact, "exact")
     hs = [10.0**-k for k in range(1, 17)] if steps is None else _check_steps(steps, "steps")
     names = _check_methods(methods)
-    lowest = _check_real(floor, "floor")
+    lowest = real(floor, "floor")
     if lowest <= 0:
         raise ValueError(f"floor must be positive, got {lowest!r}")
     _check_axes(ax)
@@ -543,12 +485,10 @@ def plot_descent(
     >>> line.get_label(), [round(float(y), 4) for y in line.get_ydata()]
     ('rate 0.1', [9.0, 5.76, 3.6864])
     """
-    _check_callable(f, "f")
+    function(f, "f")
     paths = _check_series(trajectories, "trajectories")
     every = [w for path in paths.values() for w in path]
     limits = _check_xlim(xlim) or _limits_around(every, 0.1)
-    _check_text(xlabel, "xlabel")
-    _check_text(ylabel, "ylabel")
     _check_axes(ax)
 
     fig, ax = _figure_and_axes(ax)
@@ -611,11 +551,9 @@ def plot_curves(
     ('log', [0.0, 1.0, 2.0])
     """
     lines = _check_series(series, "series")
-    _check_text(xlabel, "xlabel")
-    _check_text(ylabel, "ylabel")
     xs = None if x is None else _check_reals(x, "x")
-    _check_flag(logx, "logx")
-    _check_flag(logy, "logy")
+    flag(logx, "logx")
+    flag(logy, "logy")
     _check_axes(ax)
     for name, ys in lines.items():
         if xs is not None and len(ys) != len(xs):
@@ -641,291 +579,17 @@ def plot_curves(
     return fig
 
 
-# -- Computation graphs ----------------------------------------------------------------------
-
-# Sizes in inches, which are also the data units of the graph's axes.
-_FONT = 9  # points
-_CHAR = 0.6 * _FONT / 72  # width of a monospace character
-_LINE = 1.25 * _FONT / 72  # height of a line of text
-_GAP = (0.55, 0.3)  # space between columns, and between boxes in a column
-
-
-_Key: TypeAlias = int | tuple[int, int]  # id() of a node, or (link, column) of a bend point
-
-
-class _Link(NamedTuple):
-    """The arrow from one operand to its result; it bends once in each column it crosses."""
-
-    parent: Value
-    child: Value
-    bends: tuple[tuple[int, int], ...]
-
-    def chain(self) -> list[_Key]:
-        """What the arrow passes through: operand, bend points, result."""
-        return [id(self.parent), *self.bends, id(self.child)]
-
-
-def _columns(nodes: list[Value]) -> dict[int, int]:
-    """Column of each node (by ``id``), nodes given inputs first.
-
-    An operation sits in the column given by the longest path from an input to it, so every
-    arrow points right and the output is alone in the last column. An input sits just left of
-    the first operation that uses it, so the arrow to that operation is short.
-    """
-    column: dict[int, int] = {}
-    for node in nodes:
-        column[id(node)] = 1 + max((column[id(p)] for p in node.parents), default=-1)
-    first_use: dict[int, int] = {}
-    for node in nodes:
-        for p in node.parents:
-            if not p.parents:
-                first_use[id(p)] = min(first_use.get(id(p), column[id(node)]), column[id(node)])
-    column.update({key: c - 1 for key, c in first_use.items()})
-    return column
-
-
-def _links(nodes: list[Value], column: dict[int, int]) -> list[_Link]:
-    """One link per operand: ``a + a`` gives two."""
-    pairs = [(p, node) for node in nodes for p in node.parents]
-    return [
-        _Link(p, c, tuple((i, k) for k in range(column[id(p)] + 1, column[id(c)])))
-        for i, (p, c) in enumerate(pairs)
-    ]
-
-
-def _rows(
-    columns: list[list[_Key]], left: dict[_Key, list[_Key]], right: dict[_Key, list[_Key]]
-) -> dict[_Key, float]:
-    """Row of every node and bend point, each column centred on zero.
-
-    Columns start in topological order; then one sweep left to right moves each item towards
-    the mean row of its neighbours on the left, and one sweep right to left towards those on
-    the right. Ties keep the previous order, so the layout is the same on every call.
-    """
-    row: dict[_Key, float] = {}
-
-    def place(column: list[_Key]) -> None:
-        for i, key in enumerate(column):
-            row[key] = (len(column) - 1) / 2 - i
-
-    def towards(column: list[_Key], neighbours: dict[_Key, list[_Key]]) -> None:
-        def target(key: _Key) -> float:
-            near = neighbours.get(key, [])
-            return float(np.mean([row[k] for k in near])) if near else row[key]
-
-        column.sort(key=lambda key: -target(key))  # stable: ties keep their order
-        place(column)
-
-    for column in columns:
-        place(column)
-    for column in columns[1:]:
-        towards(column, left)
-    for column in reversed(columns[:-1]):
-        towards(column, right)
-    return row
-
-
-def _layout(nodes: list[Value]) -> tuple[dict[_Key, tuple[int, float]], list[_Link]]:
-    """Column and row of every node and bend point, and the links to draw."""
-    column = _columns(nodes)
-    links = _links(nodes, column)
-    columns: list[list[_Key]] = [[] for _ in range(max(column.values()) + 1)]
-    for node in nodes:
-        columns[column[id(node)]].append(id(node))
-    left: dict[_Key, list[_Key]] = {}
-    right: dict[_Key, list[_Key]] = {}
-    for link in links:
-        for bend in link.bends:
-            columns[bend[1]].append(bend)
-        for a, b in itertools.pairwise(link.chain()):
-            right.setdefault(a, []).append(b)
-            left.setdefault(b, []).append(a)
-    row = _rows(columns, left, right)
-    return {key: (c, row[key]) for c, keys in enumerate(columns) for key in keys}, links
-
-
-def _ports(groups: dict[int, list[tuple[float, int]]], height: float) -> dict[int, float]:
-    """Spread the arrow ends on one side of each box: link number to vertical offset.
-
-    ``groups`` maps a box to ``(height at the other end, link number)`` for each arrow;
-    the arrow going highest gets the top end, so arrows do not cross at the box.
-    """
-    offsets: dict[int, float] = {}
-    for ends in groups.values():
-        gap = min(0.15, height / (len(ends) + 1))
-        for i, (_, number) in enumerate(sorted(ends, key=lambda end: (-end[0], end[1]))):
-            offsets[number] = ((len(ends) - 1) / 2 - i) * gap
-    return offsets
-
-
-def _node_text(node: Value, show_grad: bool) -> str:
-    """``label (op)``, then ``data ...`` and, if asked, ``grad ...``, one per line."""
-    title = f"{node.label} ({node.op})".strip() if node.op else node.label
-    lines = [title] if title else []
-    lines.append(f"data {node.data:.4g}")
-    if show_grad:
-        lines.append(f"grad {node.grad:.4g}")
-    return "\n".join(lines)
-
-
-def _draw_node(
-    ax: Axes, centre: tuple[float, float], size: tuple[float, float], text: str, colour: str
-) -> None:
-    """A rounded box of ``size`` at ``centre``, tinted with ``colour``, holding ``text``."""
-    (x, y), (width, height) = centre, size
-    box = FancyBboxPatch(
-        (x - width / 2, y - height / 2),
-        width,
-        height,
-        boxstyle="round,pad=0,rounding_size=0.12",
-        facecolor=to_rgba(colour, 0.18),
-        edgecolor=colour,
-        linewidth=1.2,
-    )
-    ax.add_patch(box)
-    ax.text(x, y, text, ha="center", va="center", family="monospace", fontsize=_FONT)
-
-
-def _draw_links(
-    ax: Axes,
-    links: list[_Link],
-    at: dict[_Key, tuple[float, float]],
-    size: tuple[float, float],
-) -> None:
-    """Draw each link from the right side of its operand's box to the left side of its
-    result's box, through its bend points; ``at`` holds centres of boxes and bend points."""
-    w, h = size
-    leaving: dict[int, list[tuple[float, int]]] = {}
-    entering: dict[int, list[tuple[float, int]]] = {}
-    for i, link in enumerate(links):
-        chain = link.chain()
-        leaving.setdefault(id(link.parent), []).append((at[chain[1]][1], i))
-        entering.setdefault(id(link.child), []).append((at[chain[-2]][1], i))
-    start, end = _ports(leaving, h), _ports(entering, h)
-    for i, link in enumerate(links):
-        (x0, y0), (x1, y1) = at[id(link.parent)], at[id(link.child)]
-        points = [(x0 + w / 2, y0 + start[i])]
-        for bend in link.bends:
-            points += [(at[bend][0] - w / 2, at[bend][1]), (at[bend][0] + w / 2, at[bend][1])]
-        points.append((x1 - w / 2, y1 + end[i]))
-        arrow = FancyArrowPatch(
-            path=Path(points), arrowstyle="-|>", mutation_scale=12, color="0.45", linewidth=1.2
-        )
-        ax.add_patch(arrow)
-
-
-def plot_graph(
-    root: Value,
-    *,
-    show_grad: bool | None = None,
-    max_nodes: int = 40,
-) -> Figure:
-    """Draw the computation graph that produced ``root``, inputs on the left.
-
-    Each node is a box with its label, its operation (nothing for an input), its value
-    (``data``) and, once :meth:`~derivatives.chain_rule.Value.backward` has run, its gradient.
-    An arrow goes from each operand to the node it feeds; an operand used twice, as in
-    ``b = a + a``, gets two arrows.
-
-    An operation sits in the column given by the longest path from an input to it, so the
-    output is alone in the rightmost column; an input sits just left of the first operation
-    that uses it. An arrow that skips columns passes between the boxes on its way. Within a
-    column, boxes are ordered to keep arrows short and uncrossed. The layout depends only on
-    the graph, so the same graph always gives the same picture; it reads best up to about
-    fifteen nodes.
-
-    Parameters
-    ----------
-    root : Value
-        The output node.
-    show_grad : bool or None, optional
-        Whether to print gradients. ``None`` (the default) prints them when some node has a
-        non-zero gradient, that is after ``backward()``.
-    max_nodes : int, optional
-        Refuse graphs with more nodes than this: a picture of thousands of boxes is unreadable
-        and slow to draw.
-
-    Returns
-    -------
-    Figure
-        A new figure sized to the graph.
-
-    Raises
-    ------
-    TypeError
-        If ``root`` is not a :class:`~derivatives.chain_rule.Value`, ``show_grad`` is not a
-        bool or None, or ``max_nodes`` is not an int.
-    ValueError
-        If ``max_nodes`` is less than 1 or the graph has more nodes than ``max_nodes``.
-
-    Examples
-    --------
-    >>> from derivatives.chain_rule import Value
-    >>> a = Value(2.0, label="a")
-    >>> b = a + a
-    >>> b.label = "b"
-    >>> b.backward()
-    >>> fig = plot_graph(b)
-    >>> [t.get_text() for t in fig.axes[0].texts]
-    ['a\\ndata 2\\ngrad 2', 'b (+)\\ndata 4\\ngrad 1']
-    >>> from matplotlib.patches import FancyArrowPatch
-    >>> sum(isinstance(patch, FancyArrowPatch) for patch in fig.axes[0].patches)
-    2
-    """
-    _check_value(root)
-    _check_flag(show_grad, "show_grad", allow_none=True)
-    _check_count(max_nodes, "max_nodes")
-    nodes = topological_order(root)
-    if len(nodes) > max_nodes:
-        raise ValueError(f"root's graph has {len(nodes)} nodes, more than max_nodes={max_nodes}")
-    grads = any(n.grad != 0 for n in nodes) if show_grad is None else show_grad
-
-    grid, links = _layout(nodes)
-    texts = {id(n): _node_text(n, grads) for n in nodes}
-    widest = max(len(line) for text in texts.values() for line in text.split("\n"))
-    w, h = max(0.9, _CHAR * widest + 0.3), _LINE * (2 + grads) + 0.2
-    at = {key: (c * (w + _GAP[0]), r * (h + _GAP[1])) for key, (c, r) in grid.items()}
-    columns = max(c for c, _ in grid.values()) + 1
-    rows = max(r for _, r in grid.values()) - min(r for _, r in grid.values()) + 1
-    width, height = columns * (w + _GAP[0]) - _GAP[0] + 0.2, rows * (h + _GAP[1]) - _GAP[1] + 0.2
-
-    fig = Figure(figsize=(width, height))
-    fig.set_layout_engine("none")  # the axes fill the figure: one data unit is one inch
-    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-    ax.set_xlim(-w / 2 - 0.1, width - w / 2 - 0.1)
-    ax.set_ylim(-height / 2, height / 2)
-    ax.set_axis_off()
-    for node in nodes:
-        colour = "C2" if node is root else ("C1" if node.op else "C0")
-        _draw_node(ax, at[id(node)], (w, h), texts[id(node)], colour)
-
-    _draw_links(ax, links, at, (w, h))
-    return fig
-
-
 # -- Functions of two variables --------------------------------------------------------------
 
 _FIELD_SAMPLES = 101  # grid points per axis for the contour lines
 
 
-def _check_limits(limits: object, name: str) -> tuple[float, float]:
-    if not isinstance(limits, tuple | list) or len(limits) != 2:
-        raise TypeError(f"{name} must be a pair (low, high) of real numbers, got {limits!r}")
-    low, high = _check_real(limits[0], f"{name}[0]"), _check_real(limits[1], f"{name}[1]")
-    if low >= high:
-        raise ValueError(f"{name} must satisfy low < high, got {limits!r}")
-    return low, high
-
-
 def _check_points(points: object) -> list[tuple[float, float]]:
-    if isinstance(points, str | bytes) or not isinstance(points, Sequence):
-        raise TypeError(f"points must be a sequence of (x, y) pairs, got {points!r}")
     pairs = []
-    for i, point in enumerate(points):
+    for i, point in enumerate(sequence(points, "points", "(x, y) pairs", empty=True)):
         if not isinstance(point, tuple | list) or len(point) != 2:
-            raise TypeError(f"points[{i}] must be a pair (x, y) of real numbers, got {point!r}")
-        x = _check_real(point[0], f"points[{i}][0]")
-        pairs.append((x, _check_real(point[1], f"points[{i}][1]")))
+            raise type_error(f"points[{i}]", "a pair (x, y) of real numbers", point)
+        pairs.append((real(point[0], f"points[{i}][0]"), real(point[1], f"points[{i}][1]")))
     return pairs
 
 
@@ -935,9 +599,9 @@ def _evaluate_2d(f: Callable[[float, float], float], x: float, y: float) -> floa
         z = f(x, y)
     except (ArithmeticError, ValueError):
         return math.nan
-    if isinstance(z, bool) or not isinstance(z, numbers.Real):
-        raise TypeError(f"f must return a real number, got f({x!r}, {y!r}) = {z!r}")
-    return float(z)
+    if not is_real(z):
+        raise type_error(f"f({x!r}, {y!r})", "a real number", z)
+    return float(unwrap(z))  # type: ignore[arg-type]
 
 
 def _gradient_at(
@@ -951,15 +615,11 @@ def _gradient_at(
         gx, gy = numerical_gradient(f, [x, y])
         return gx, gy
     value = gradient(x, y)
-    pair = isinstance(value, Sequence | np.ndarray) and not isinstance(value, str | bytes)
-    if not pair or len(value) != 2:
-        raise TypeError(
-            f"gradient must return two real numbers, got gradient({x!r}, {y!r}) = {value!r}"
-        )
-    return (
-        _check_real(value[0], f"gradient({x!r}, {y!r})[0]"),
-        _check_real(value[1], f"gradient({x!r}, {y!r})[1]"),
-    )
+    name = f"gradient({x!r}, {y!r})"
+    pair = sequence(value, name, "two real numbers", empty=True)
+    if len(pair) != 2:
+        raise value_error(name, "two real numbers", value)
+    return real(pair[0], f"{name}[0]"), real(pair[1], f"{name}[1]")
 
 
 def plot_gradient_field(
@@ -1031,22 +691,17 @@ def plot_gradient_field(
     >>> len(field.U), marked.get_label()
     (25, 'gradient at $(2, 1)$: $(4, 6)$')
     """
-    _check_callable(f, "f")
-    xs0 = _check_limits(xlim, "xlim")
-    ys0 = _check_limits(ylim, "ylim")
+    function(f, "f")
+    xs0 = _check_interval(xlim, "xlim")
+    ys0 = _check_interval(ylim, "ylim")
     if gradient is not None:
-        _check_callable(gradient, "gradient")
+        function(gradient, "gradient")
     marked = _check_points(points)
-    _check_count(arrows, "arrows")
-    if arrows < 2:
-        raise ValueError(f"arrows must be at least 2, got {arrows!r}")
+    arrows = integer(arrows, "arrows", minimum=2)
     if isinstance(levels, Sequence | np.ndarray) and not isinstance(levels, str):
         heights: int | list[float] = sorted(set(_check_reals(levels, "levels")))
     else:
-        _check_count(levels, "levels")
-        heights = levels
-    _check_text(xlabel, "xlabel")
-    _check_text(ylabel, "ylabel")
+        heights = integer(levels, "levels", minimum=1)
     _check_axes(ax)
 
     fig, ax = _figure_and_axes(ax)
@@ -1163,20 +818,15 @@ def plot_bars(
     ['$w^2$', '$e^w$']
     """
     bars = _check_series(series, "series")
-    if isinstance(categories, str | bytes) or not isinstance(categories, Sequence):
-        raise TypeError(f"categories must be a sequence of strings, got {categories!r}")
-    if len(categories) == 0:
-        raise ValueError("categories must not be empty")
-    for i, name in enumerate(categories):
-        _check_text(name, f"categories[{i}]")
-    _check_text(ylabel, "ylabel")
-    _check_text(xlabel, "xlabel")
+    categories = [
+        text(name, f"categories[{i}]")
+        for i, name in enumerate(sequence(categories, "categories", "strings"))
+    ]
     _check_axes(ax)
     for name, heights in bars.items():
         if len(heights) != len(categories):
-            raise ValueError(
-                f"series[{name!r}] must have one value per category ({len(categories)}), "
-                f"got {len(heights)}"
+            raise value_error(
+                f"series[{name!r}]", f"one value per category ({len(categories)})", heights
             )
 
     fig, ax = _figure_and_axes(ax)
