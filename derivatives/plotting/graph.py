@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
-from derivatives._validate import flag, instance, integer
+from derivatives._validate import instance, integer, type_error
 from derivatives.chain_rule import Value, topological_order
 
 __all__ = ["plot_graph"]
@@ -252,8 +252,8 @@ def plot_graph(
     2
     """
     instance(root, Value, "root", "a Value")
-    if show_grad is not None:
-        flag(show_grad, "show_grad")
+    if show_grad is not None and not isinstance(show_grad, bool):
+        raise type_error("show_grad", "True, False or None", show_grad)
     max_nodes = integer(max_nodes, "max_nodes", minimum=1)
     nodes = topological_order(root)
     if len(nodes) > max_nodes:
