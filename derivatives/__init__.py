@@ -24,7 +24,6 @@ SymPy, NumPy nor matplotlib: the symbolic and plotting modules load when first u
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 from derivatives import chain_rule, epsilon, nn
@@ -66,14 +65,14 @@ __all__ = [
     "to_sympy",
     "topological_order",
 ]
-__version__ = version("derivatives")
-
 # Names whose modules import SymPy, NumPy or matplotlib: loaded on first use (PEP 562).
 _LAZY = {"plotting": "derivatives.plotting", "symbolic": "derivatives.symbolic"}
 _LAZY_NAMES = {"to_sympy": "derivatives.symbolic"}
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # importlib.metadata alone takes longer than the whole engine
+        return importlib.import_module("importlib.metadata").version("derivatives")
     if name in _LAZY:
         return importlib.import_module(_LAZY[name])
     if name in _LAZY_NAMES:

@@ -33,6 +33,7 @@ from derivatives.plotting import (  # noqa: E402
     plot_step_error,
     plot_tangents,
 )
+from tests.test_chain_rule import lecture_graph as engine_graph  # noqa: E402
 
 
 def J(w):
@@ -221,15 +222,8 @@ def test_complex_step_has_no_round_off_for_sine():
 
 
 def lecture_graph():
-    """L = (a*b + c) * f with a = 2, b = -3, c = 10, f = -2."""
-    a, b, c, f = (Value(v, label=n) for v, n in [(2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")])
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L
+    """L = (a*b + c) * f with a = 2, b = -3, c = 10, f = -2: the graph of the engine's tests."""
+    return engine_graph()["L"]
 
 
 # Forward values and dL/dnode worked out by hand: dL/da = b*f, dL/db = a*f, dL/de = dL/dd = f.
