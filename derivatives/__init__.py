@@ -26,7 +26,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from derivatives import chain_rule, epsilon, nn
+from derivatives import chain_rule, display, epsilon, nn
 from derivatives.chain_rule import Value, backward, graph_table, topological_order
 from derivatives.epsilon import (
     central_difference,
@@ -51,6 +51,7 @@ __all__ = [
     "chain_rule",
     "complex_step",
     "derivative",
+    "display",
     "epsilon",
     "forward_difference",
     "gradient_check",

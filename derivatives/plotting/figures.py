@@ -823,9 +823,8 @@ def plot_bars(
     _check_axes(ax)
     for name, heights in bars.items():
         if len(heights) != len(categories):
-            raise value_error(
-                f"series[{name!r}]", f"a sequence of one value per category ({len(categories)})", heights
-            )
+            expected = f"a sequence of one value per category ({len(categories)})"
+            raise value_error(f"series[{name!r}]", expected, heights)
 
     fig, ax = _figure_and_axes(ax)
     width = 0.8 / len(bars)
