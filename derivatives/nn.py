@@ -1,7 +1,8 @@
 """A small neural network made of :class:`~derivatives.chain_rule.Value` objects, and its checks.
 
-:class:`Neuron`, :class:`Layer` and :class:`MLP` build, from values, the networks of the lessons:
-each call runs a forward pass whose graph :meth:`~derivatives.chain_rule.Value.backward` can then differentiate.
+:class:`Neuron`, :class:`Layer` and :class:`MLP` build, from values, the networks of the
+lessons: each call runs a forward pass whose graph
+:meth:`~derivatives.chain_rule.Value.backward` can then differentiate.
 :func:`sgd_step` takes one step of gradient descent and :func:`gradient_check` compares every
 gradient of a graph with a central difference.
 """
