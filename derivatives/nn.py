@@ -274,9 +274,10 @@ def sgd_step(params: Sequence[Value], lr: float) -> None:
     """Move every parameter one step downhill: ``p.data -= lr * p.grad``.
 
     This is the update of gradient descent, ``w <- w - lr * dJ/dw``, applied to each parameter
-    once the cost's :meth:`~derivatives.chain_rule.Value.backward` has filled in the grads. Only ``data`` changes. The
-    grads stay until the next ``backward()``, which resets them before it accumulates, so a
-    training loop needs no separate step that zeroes them (PyTorch's ``zero_grad``).
+    once the cost's :meth:`~derivatives.chain_rule.Value.backward` has filled in the grads. Only
+    ``data`` changes. The grads stay until the next ``backward()``, which resets them before it
+    accumulates, so a training loop needs no separate step that zeroes them (PyTorch's
+    ``zero_grad``).
 
     Parameters
     ----------
@@ -356,7 +357,8 @@ def gradient_check(
     Parameters
     ----------
     loss : callable
-        ``loss()`` returns a :class:`~derivatives.chain_rule.Value` computed from the parameters' current data.
+        ``loss()`` returns a :class:`~derivatives.chain_rule.Value` computed from the
+        parameters' current data.
     params : sequence of Value
         The parameters to check, each at most once. One that ``loss`` does not use gets
         backprop gradient 0.
