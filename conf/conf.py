@@ -15,6 +15,7 @@ from importlib.metadata import distribution
 from pathlib import Path
 
 from jupyter_cache.cache.db import create_db
+from myst_nb.sphinx_ext import add_global_html_resources
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "derivatives"
@@ -203,7 +204,15 @@ def _offer_notebook_download(app, pagename, templatename, context, doctree):  # 
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def _mystnb_css_before_the_pages(app):  # type: ignore[no-untyped-def]
+    """MyST-NB copies its stylesheet only when the build ends, so a clean build linked it without
+    the checksum that a rebuild adds: copy it first, and every build writes the same link."""
+    (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
+    add_global_html_resources(app, None)
+
+
 def setup(app):  # type: ignore[no-untyped-def]
+    app.connect("builder-inited", _mystnb_css_before_the_pages)
     app.connect("html-page-context", _offer_notebook_download, priority=400)
     app.connect("env-get-outdated", _outdated_on_package_change)
     app.connect("build-finished", _keep_reports_out_of_the_site)
