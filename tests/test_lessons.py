@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_site import DOCS, LESSONS, site  # noqa: F401  (the built-site fixture)
+from tests.test_site import CORE_PATH, DEEP_DIVES, DOCS, LESSONS, site  # noqa: F401
 
 HIDDEN = {"remove-cell", "remove-input"}
 NOTEBOOK_PAGES = sorted(p.stem for p in DOCS.glob("*.md") if "{code-cell}" in p.read_text("utf-8"))
@@ -280,3 +280,28 @@ def test_prose_uses_true_minus_signs_and_powers_of_ten(site: Path, name: str) ->
     assert len(text) > 1000, f"{name}: no article text found"
     errors = typographic_errors(text)
     assert errors == [], f"{name}: " + "\n".join(errors[:20])
+
+
+# -- Two tracks -----------------------------------------------------------------------------------
+
+
+def test_navigation_shows_the_core_path_then_the_optional_deep_dives(site: Path) -> None:  # noqa: F811
+    """Every page's sidebar: the core lessons in order under one caption, the deep dives after
+    them under a caption that says they are optional."""
+    html = (site / "api.html").read_text(encoding="utf-8")  # no lesson is the current page
+    sidebar = html.split("bd-docs-nav", 1)[1].split("</nav>", 1)[0]
+    sections = re.split(r'<span class="caption-text">([^<]*)</span>', sidebar)[1:]
+    links = {
+        caption: re.findall(r'href="([\w-]+)\.html"', section)
+        for caption, section in zip(sections[::2], sections[1::2], strict=True)
+    }
+    assert list(links)[:2] == ["Core path", "Deep dives (optional)"], list(links)
+    assert links["Core path"] == CORE_PATH
+    assert links["Deep dives (optional)"][: len(DEEP_DIVES)] == DEEP_DIVES
+
+
+def test_the_index_lists_each_lesson_once(site: Path) -> None:  # noqa: F811
+    article = (site / "index.html").read_text(encoding="utf-8").split("<article", 1)[1]
+    article = article.split("</article>", 1)[0]
+    for name in LESSONS:
+        assert article.count(f'href="{name}.html"') == 1, name
