@@ -115,17 +115,17 @@ def test_repository_buttons_follow_pyproject_and_branch_main(tmp_path: Path) -> 
     assert f"{url}/issues" in html
 
 
-LESSONS = [
+CORE_PATH = [
     "what-is-a-derivative",
     "symbolic",
-    "step-size",
     "partial-derivatives",
     "computation-graph",
     "backprop",
     "larger-network",
     "gradient-descent",
-    "three-ways",
 ]
+DEEP_DIVES = ["step-size", "three-ways"]
+LESSONS = [*CORE_PATH, *DEEP_DIVES]
 
 
 def test_index_links_the_lessons_in_reading_order(site: Path) -> None:

@@ -707,7 +707,7 @@ def plot_gradient_field(
     gy = np.linspace(*ys0, _FIELD_SAMPLES)
     z = np.array([[_evaluate_2d(f, float(x), float(y)) for x in gx] for y in gy])
     contours = ax.contour(gx, gy, z, levels=heights, colors="C0", linewidths=1)
-    ax.clabel(contours, fontsize="x-small")
+    ax.clabel(contours, fontsize="small")
 
     # Arrow feet: a grid inset by half a cell, so that no arrow starts on the frame.
     ax_feet = np.linspace(*xs0, 2 * arrows + 1)[1::2]
@@ -733,7 +733,7 @@ def plot_gradient_field(
     )
     for i, ((x, y), (u, v)) in enumerate(zip(marked, marked_vectors, strict=True)):
         colour = f"C{(i + 3) % 10}"
-        ax.plot([x], [y], "o", color=colour, markersize=4, zorder=4, label="_point")
+        ax.plot([x], [y], "o", color=colour, markersize=6, zorder=4, label="_point")
         ax.quiver(
             [x],
             [y],
@@ -743,7 +743,7 @@ def plot_gradient_field(
             scale_units="xy",
             scale=1,
             color=colour,
-            width=0.006,
+            width=0.012,
             zorder=4,
             label=f"gradient at $({x:.4g}, {y:.4g})$: $({u:.4g}, {v:.4g})$",
         )
