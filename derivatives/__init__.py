@@ -24,10 +24,9 @@ SymPy, NumPy nor matplotlib: the symbolic and plotting modules load when first u
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
-from derivatives import chain_rule, epsilon, nn
+from derivatives import chain_rule, display, epsilon, nn
 from derivatives.chain_rule import Value, backward, graph_table, topological_order
 from derivatives.epsilon import (
     central_difference,
@@ -52,6 +51,7 @@ __all__ = [
     "chain_rule",
     "complex_step",
     "derivative",
+    "display",
     "epsilon",
     "forward_difference",
     "gradient_check",
@@ -66,14 +66,14 @@ __all__ = [
     "to_sympy",
     "topological_order",
 ]
-__version__ = version("derivatives")
-
 # Names whose modules import SymPy, NumPy or matplotlib: loaded on first use (PEP 562).
 _LAZY = {"plotting": "derivatives.plotting", "symbolic": "derivatives.symbolic"}
 _LAZY_NAMES = {"to_sympy": "derivatives.symbolic"}
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # importlib.metadata alone takes longer than the whole engine
+        return importlib.import_module("importlib.metadata").version("derivatives")
     if name in _LAZY:
         return importlib.import_module(_LAZY[name])
     if name in _LAZY_NAMES:

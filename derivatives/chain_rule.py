@@ -44,8 +44,9 @@ class Value:
     grad : float
         d(output)/d(this node) once the output's :meth:`backward` has run; 0.0 before.
     op, parents, local_grads : str, tuple of Value, tuple of float
-        The operation that made the node ("" for a leaf; "+", "*", "**2", "exp", ...), its
-        operands in order, and the derivative of the node with respect to each operand.
+        The operation that made the node ("" for a leaf; ``"+"``, ``"*"``, ``"**2"``, ``"exp"``,
+        ...), its operands in order, and the derivative of the node with respect to each
+        operand.
     number : int, float, Fraction or None
         The exact number of a constant leaf (the 2 of ``2 * a``) or of a power's exponent.
 

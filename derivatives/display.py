@@ -16,7 +16,7 @@ __all__ = ["MINUS", "table", "typeset"]
 
 MINUS = "\u2212"
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_E_NOTATION = re.compile(r"^(-?)([0-9.]+)e([+-]?)0*([0-9]+)$")
+_E_NOTATION = r"^(-?)([0-9.]+)e([+-]?)0*([0-9]+)$"
 
 
 def typeset(x: object, spec: str = "g") -> str:
@@ -43,7 +43,7 @@ def typeset(x: object, spec: str = "g") -> str:
     ('10⁻⁸', '2.5×10⁻¹¹', '−3×10²⁰')
     """
     written = format(real(x, "x"), text(spec, "spec"))
-    match = _E_NOTATION.match(written)
+    match = re.match(_E_NOTATION, written)
     if match:
         sign, mantissa, exponent_sign, exponent = match.groups()
         power = "10" + (("-" if exponent_sign == "-" else "") + exponent).translate(_SUPERSCRIPTS)

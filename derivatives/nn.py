@@ -1,7 +1,8 @@
 """A small neural network made of :class:`~derivatives.chain_rule.Value` objects, and its checks.
 
-:class:`Neuron`, :class:`Layer` and :class:`MLP` build, from values, the networks of the lessons:
-each call runs a forward pass whose graph :meth:`Value.backward` can then differentiate.
+:class:`Neuron`, :class:`Layer` and :class:`MLP` build, from values, the networks of the
+lessons: each call runs a forward pass whose graph
+:meth:`~derivatives.chain_rule.Value.backward` can then differentiate.
 :func:`sgd_step` takes one step of gradient descent and :func:`gradient_check` compares every
 gradient of a graph with a central difference.
 """
@@ -273,9 +274,10 @@ def sgd_step(params: Sequence[Value], lr: float) -> None:
     """Move every parameter one step downhill: ``p.data -= lr * p.grad``.
 
     This is the update of gradient descent, ``w <- w - lr * dJ/dw``, applied to each parameter
-    once the cost's :meth:`Value.backward` has filled in the grads. Only ``data`` changes. The
-    grads stay until the next ``backward()``, which resets them before it accumulates, so a
-    training loop needs no separate step that zeroes them (PyTorch's ``zero_grad``).
+    once the cost's :meth:`~derivatives.chain_rule.Value.backward` has filled in the grads. Only
+    ``data`` changes. The grads stay until the next ``backward()``, which resets them before it
+    accumulates, so a training loop needs no separate step that zeroes them (PyTorch's
+    ``zero_grad``).
 
     Parameters
     ----------
@@ -330,7 +332,7 @@ class GradientCheck(NamedTuple):
     label: str
     """The parameter's label, or ``params[i]`` for an unlabelled one."""
     backprop: float
-    """d(loss)/d(parameter) from :meth:`Value.backward`."""
+    """d(loss)/d(parameter) from :meth:`~derivatives.chain_rule.Value.backward`."""
     numerical: float
     """The same derivative from a central difference."""
     relative_error: float
@@ -355,7 +357,8 @@ def gradient_check(
     Parameters
     ----------
     loss : callable
-        ``loss()`` returns a :class:`Value` computed from the parameters' current data.
+        ``loss()`` returns a :class:`~derivatives.chain_rule.Value` computed from the
+        parameters' current data.
     params : sequence of Value
         The parameters to check, each at most once. One that ``loss`` does not use gets
         backprop gradient 0.

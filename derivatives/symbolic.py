@@ -363,10 +363,11 @@ def to_sympy(root: Value) -> sympy.Expr:
 
     Each labelled leaf becomes ``sympy.Symbol(label)``; constants (the 2 in ``2 * a``) and
     exponents become SymPy numbers (``Integer``, ``Rational`` for a ``Fraction``, ``Float``).
-    ``relu`` becomes a ``Piecewise`` whose derivative at 0 is 0, as in :meth:`Value.relu`.
-    Differentiating the result with SymPy and substituting the leaves' data reproduces the
-    grads of :meth:`Value.backward`. (SymPy 1.13 and later treat ``Integer(6) == 6.0`` as
-    False: compare ``float(...)`` with a grad, or substitute the float data.)
+    ``relu`` becomes a ``Piecewise`` whose derivative at 0 is 0, as in
+    :meth:`~derivatives.chain_rule.Value.relu`. Differentiating the result with SymPy and
+    substituting the leaves' data reproduces the grads of
+    :meth:`~derivatives.chain_rule.Value.backward`. (SymPy 1.13 and later treat ``Integer(6) ==
+    6.0`` as False: compare ``float(...)`` with a grad, or substitute the float data.)
 
     Parameters
     ----------
@@ -384,7 +385,7 @@ def to_sympy(root: Value) -> sympy.Expr:
         If `root` is not a Value.
     ValueError
         If a leaf has no label, two different leaves share a label, or a node's ``op`` is
-        not one that :class:`Value` produces.
+        not one that :class:`~derivatives.chain_rule.Value` produces.
 
     Examples
     --------

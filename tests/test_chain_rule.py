@@ -485,24 +485,28 @@ def test_naive_backward_refuses_large_graphs_without_changing_grads() -> None:
 @pytest.mark.parametrize(
     ("data", "error", "message"),
     [
-        (True, TypeError, "data must be a real number, got bool"),
-        (np.True_, TypeError, "data must be a real number, got bool"),
-        ("3", TypeError, "data must be a real number, got str"),
-        (1j, TypeError, "data must be a real number, got complex"),
-        (None, TypeError, "data must be a real number, got NoneType"),
-        ([1.0], TypeError, "data must be a real number, got list"),
-        (Decimal("1"), TypeError, "data must be a real number, got Decimal"),
-        (Value(1.0), TypeError, "data must be a real number, got Value"),
-        (float("nan"), ValueError, "data must be a finite real number, got nan"),
-        (float("inf"), ValueError, "data must be a finite real number, got inf"),
-        (-math.inf, ValueError, "data must be a finite real number, got -inf"),
+        (True, TypeError, "data must be a real number, got bool True$"),
+        (np.True_, TypeError, "data must be a real number, got bool np.True_$"),
+        ("3", TypeError, "data must be a real number, got str '3'$"),
+        (1j, TypeError, r"data must be a real number, got complex 1j$"),
+        (None, TypeError, "data must be a real number, got NoneType None$"),
+        ([1.0], TypeError, r"data must be a real number, got list \[1.0\]$"),
+        (Decimal("1"), TypeError, r"data must be a real number, got Decimal Decimal\('1'\)$"),
+        (Value(1.0), TypeError, r"data must be a real number, got Value Value\(data=1.0"),
+        (float("nan"), ValueError, "data must be a finite real number, got float nan$"),
+        (float("inf"), ValueError, "data must be a finite real number, got float inf$"),
+        (-math.inf, ValueError, "data must be a finite real number, got float -inf$"),
         (
             np.float64("nan"),
             ValueError,
-            r"data must be a finite real number, got np.float64\(nan\)",
+            r"data must be a finite real number, got float64 np.float64\(nan\)$",
         ),
-        (10**400, ValueError, "data must be a finite real number, got 1000"),
-        (Fraction(10**400, 3), ValueError, r"data must be a finite real number, got Fraction\("),
+        (10**400, ValueError, r"data must be a finite real number, got int 1000.*\.\.\.$"),
+        (
+            Fraction(10**400, 3),
+            ValueError,
+            r"data must be a finite real number, got Fraction Fraction\(",
+        ),
     ],
 )
 def test_value_rejects_bad_data(data: object, error: type[Exception], message: str) -> None:
@@ -511,7 +515,7 @@ def test_value_rejects_bad_data(data: object, error: type[Exception], message: s
 
 
 def test_value_rejects_a_bad_label() -> None:
-    with pytest.raises(TypeError, match="^label must be a str, got int$"):
+    with pytest.raises(TypeError, match="^label must be a str, got int 5$"):
         Value(1.0, label=5)  # type: ignore[arg-type]
 
 
@@ -536,22 +540,26 @@ def test_unsupported_operands_are_named(bad: object, symbol: str) -> None:
 @pytest.mark.parametrize("bad", [float("nan"), math.inf, np.float64("-inf")])
 def test_non_finite_operands_are_refused(bad: float) -> None:
     v = Value(2.0)
-    with pytest.raises(ValueError, match="^operand must be a finite real number, got"):
+    with pytest.raises(ValueError, match="^operand must be a finite real number, got float"):
         v + bad
-    with pytest.raises(ValueError, match="^operand must be a finite real number, got"):
+    with pytest.raises(ValueError, match="^operand must be a finite real number, got float"):
         bad * v
 
 
 @pytest.mark.parametrize(
     ("exponent", "error", "message"),
     [
-        (Value(2.0), TypeError, "exponent must be a real number, got Value"),
-        ("2", TypeError, "exponent must be a real number, got str"),
-        (True, TypeError, "exponent must be a real number, got bool"),
-        (2j, TypeError, "exponent must be a real number, got complex"),
-        (None, TypeError, "exponent must be a real number, got NoneType"),
-        (float("nan"), ValueError, "exponent must be a finite real number, got nan"),
-        (math.inf, ValueError, "exponent must be a finite real number, got inf"),
+        (
+            Value(2.0),
+            TypeError,
+            r"exponent must be a real number, got Value Value\(data=2.0, grad=0.0, label=''\)",
+        ),
+        ("2", TypeError, "exponent must be a real number, got str '2'"),
+        (True, TypeError, "exponent must be a real number, got bool True"),
+        (2j, TypeError, r"exponent must be a real number, got complex 2j"),
+        (None, TypeError, "exponent must be a real number, got NoneType None"),
+        (float("nan"), ValueError, "exponent must be a finite real number, got float nan"),
+        (math.inf, ValueError, "exponent must be a finite real number, got float inf"),
     ],
 )
 def test_bad_exponents(exponent: object, error: type[Exception], message: str) -> None:
@@ -560,7 +568,11 @@ def test_bad_exponents(exponent: object, error: type[Exception], message: str) -
 
 
 def test_a_value_cannot_be_an_exponent_on_the_right() -> None:
-    with pytest.raises(TypeError, match=r"^exponent must be a real number, got Value; write"):
+    with pytest.raises(
+        TypeError,
+        match=r"^exponent must be a real number, not a Value \(write \(v \* log\(b\)\)\.exp"
+        r"\(\)\), got Value",
+    ):
         2 ** Value(3.0)  # type: ignore[operator]
     with pytest.raises(
         TypeError, match=r"^unsupported operand type\(s\) for \*\* or pow\(\): 'str' and 'Value'$"
@@ -623,7 +635,7 @@ def test_overflow_is_reported() -> None:
 
 @pytest.mark.parametrize("function", [topological_order, naive_backward, graph_table, to_sympy])
 def test_graph_functions_need_a_value(function: Callable[[Value], object]) -> None:
-    with pytest.raises(TypeError, match="^root must be a Value, got float$"):
+    with pytest.raises(TypeError, match="^root must be a Value, got float 1.0$"):
         function(1.0)  # type: ignore[arg-type]
 
 

@@ -99,10 +99,8 @@ def _check_axes(ax: object) -> None:
 
 
 def _check_methods(methods: object) -> list[str]:
-    items = [
-        choice(m, "each method", tuple(_METHODS))
-        for m in sequence(methods, "methods", "method names")
-    ]
+    names = sequence(methods, "methods", "method names")
+    items = [choice(m, f"methods[{i}]", tuple(_METHODS)) for i, m in enumerate(names)]
     if len(set(items)) != len(items):
         raise value_error("methods", "a sequence without repeats", methods)
     return items
@@ -825,9 +823,8 @@ def plot_bars(
     _check_axes(ax)
     for name, heights in bars.items():
         if len(heights) != len(categories):
-            raise value_error(
-                f"series[{name!r}]", f"one value per category ({len(categories)})", heights
-            )
+            expected = f"a sequence of one value per category ({len(categories)})"
+            raise value_error(f"series[{name!r}]", expected, heights)
 
     fig, ax = _figure_and_axes(ax)
     width = 0.8 / len(bars)

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
-from derivatives._validate import flag, instance, integer, positive
+from derivatives._validate import instance, integer, positive, type_error
 from derivatives.chain_rule import Value, topological_order
 
 __all__ = ["plot_graph"]
@@ -275,8 +275,8 @@ def plot_graph(
     2
     """
     instance(root, Value, "root", "a Value")
-    if show_grad is not None:
-        flag(show_grad, "show_grad")
+    if show_grad is not None and not isinstance(show_grad, bool):
+        raise type_error("show_grad", "True, False or None", show_grad)
     max_nodes = integer(max_nodes, "max_nodes", minimum=1)
     max_width = positive(max_width, "max_width")
     nodes = topological_order(root)

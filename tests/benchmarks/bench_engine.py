@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from micrograd import nn as mg_nn
 
-from derivatives.chain_rule import MLP, Value
+from derivatives import MLP, Value
 
 SAMPLES = 40
 REPEATS = 7
