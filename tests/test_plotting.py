@@ -896,3 +896,87 @@ def test_bars_refuse_bad_input(kwargs, error, message):
     arguments = {"series": {"a": [1.0, 2.0]}, "categories": ["p", "q"], "ylabel": "y", **kwargs}
     with pytest.raises(error, match=re.escape(message)):
         plot_bars(**arguments)
+
+
+# -- Wide graphs grow taller (plot_graph's max_width) -----------------------------------------
+
+
+def two_layer_network():
+    """The larger-network lesson: J = (relu(w2 relu(w1 x + b1) + b2) - y)**2 / 2, 10 columns."""
+    x, y, w1, b1, w2, b2 = (
+        Value(v, label=n)
+        for v, n in [(1.0, "x"), (5.0, "y"), (2.0, "w1"), (0.0, "b1"), (3.0, "w2"), (1.0, "b2")]
+    )
+    a1 = named(named(named(w1 * x, "p1") + b1, "z1").relu(), "a1")
+    a2 = named(named(named(w2 * a1, "p2") + b2, "z2").relu(), "a2")
+    J = named(named(named(a2 - y, "e") ** 2, "e2") / 2, "J")
+    J.backward()
+    return J
+
+
+def box_label(fig, box):
+    centre = [box.get_x() + box.get_width() / 2, box.get_y() + box.get_height() / 2]
+    (text,) = [t for t in fig.axes[0].texts if np.allclose(t.get_position(), centre)]
+    return text.get_text().split("\n")[0].split(" ")[0]
+
+
+def test_a_graph_too_wide_for_max_width_is_drawn_top_to_bottom():
+    J = two_layer_network()
+    across = plot_graph(J, max_width=100.0)
+    down = plot_graph(J)
+    (wide, short), (narrow, tall) = across.get_size_inches(), down.get_size_inches()
+    # Ten columns of boxes at least 0.9 inch wide, 0.55 inch apart, do not fit in 9.5 inches;
+    # the same boxes stacked in ten rows do, and the figure grows taller instead.
+    assert wide > 10 * 0.9 + 9 * 0.55 > 9.5 >= narrow and tall > wide / 2 > short
+    # The text keeps its size: same texts, same font, in both drawings.
+    texts = [[t.get_text() for t in fig.axes[0].texts] for fig in (across, down)]
+    assert texts[0] == texts[1]
+    assert {t.get_fontsize() for t in down.axes[0].texts} == {9.0}
+    where = {k: t.get_position() for k, t in texts_by_label(down).items()}
+    for node in topological_order(J):  # every operand above the node it feeds
+        for parent in node.parents:
+            assert where[parent.label][1] > where[node.label][1]
+    assert [k for k, (_, y) in where.items() if y == min(y for _, y in where.values())] == ["J"]
+
+
+def test_top_to_bottom_arrows_go_from_bottom_of_operand_to_top_of_result():
+    J = two_layer_network()
+    fig = plot_graph(J)
+    boxes, arrows = boxes_and_arrows(fig)
+    drawn = []
+    for arrow in arrows:
+        points = arrow_points(arrow)
+        start, tip = points[0], min(points, key=lambda v: v[1])
+        (source,) = [
+            b
+            for b in boxes
+            if abs(start[1] - b.get_y()) < 1e-9 and b.get_x() < start[0] < b.get_x() + b.get_width()
+        ]
+        (target,) = [
+            b
+            for b in boxes
+            if abs(tip[1] - (b.get_y() + b.get_height())) <= TIP
+            and b.get_x() < tip[0] < b.get_x() + b.get_width()
+        ]
+        drawn.append((box_label(fig, source), box_label(fig, target)))
+        for p, q in zip(points, points[1:], strict=False):  # and never through a box
+            for t in np.linspace(0, 1, 41):
+                x, y = p + t * (q - p)
+                for b in boxes:
+                    across = b.get_x() + TIP < x < b.get_x() + b.get_width() - TIP
+                    assert not (across and b.get_y() + TIP < y < b.get_y() + b.get_height() - TIP)
+    expected = [(p.label, n.label) for n in topological_order(J) for p in n.parents]
+    assert sorted(drawn) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("max_width", "error", "message"),
+    [
+        ("9", TypeError, "max_width must be a real number, got str '9'"),
+        (0, ValueError, "max_width must be a positive number, got int 0"),
+        (math.inf, ValueError, "max_width must be a finite real number, got float inf"),
+    ],
+)
+def test_graph_refuses_a_bad_max_width(max_width, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        plot_graph(Value(1.0), max_width=max_width)

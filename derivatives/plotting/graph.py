@@ -1,6 +1,7 @@
 """The computation graph of a :class:`~derivatives.chain_rule.Value`, drawn with matplotlib.
 
-Inputs stand on the left and the output on the right; each node is a box with its label,
+Inputs stand on the left and the output on the right (or, for a graph too wide for a page,
+inputs at the top and the output at the bottom); each node is a box with its label,
 operation, value and (once computed) gradient, and each operand an arrow to its result. The
 layout is computed here, without Graphviz, so the figures need nothing outside PyPI.
 """
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
-from derivatives._validate import instance, integer, type_error
+from derivatives._validate import instance, integer, positive, type_error
 from derivatives.chain_rule import Value, topological_order
 
 __all__ = ["plot_graph"]
@@ -123,15 +124,16 @@ def _layout(nodes: list[Value]) -> tuple[dict[_Key, tuple[int, float]], list[_Li
     return {key: (c, row[key]) for c, keys in enumerate(columns) for key in keys}, links
 
 
-def _ports(groups: dict[int, list[tuple[float, int]]], height: float) -> dict[int, float]:
-    """Spread the arrow ends on one side of each box: link number to vertical offset.
+def _ports(groups: dict[int, list[tuple[float, int]]], side: float) -> dict[int, float]:
+    """Spread the arrow ends along one side of each box: link number to offset along it.
 
-    ``groups`` maps a box to ``(height at the other end, link number)`` for each arrow;
-    the arrow going highest gets the top end, so arrows do not cross at the box.
+    ``groups`` maps a box to ``(position at the other end, link number)`` for each arrow;
+    the arrow going furthest gets the end with the largest offset, so arrows do not cross
+    at the box. ``side`` is the length of the side.
     """
     offsets: dict[int, float] = {}
     for ends in groups.values():
-        gap = min(0.15, height / (len(ends) + 1))
+        gap = min(0.15, side / (len(ends) + 1))
         for i, (_, number) in enumerate(sorted(ends, key=lambda end: (-end[0], end[1]))):
             offsets[number] = ((len(ends) - 1) / 2 - i) * gap
     return offsets
@@ -170,23 +172,34 @@ def _draw_links(
     links: list[_Link],
     at: dict[_Key, tuple[float, float]],
     size: tuple[float, float],
+    down: bool,
 ) -> None:
-    """Draw each link from the right side of its operand's box to the left side of its
-    result's box, through its bend points; ``at`` holds centres of boxes and bend points."""
+    """Draw each link from its operand's box to its result's box, through its bend points;
+    ``at`` holds centres of boxes and bend points. Arrows leave a box on its right side and
+    enter on the left, or, drawn ``down``, leave at the bottom and enter at the top."""
     w, h = size
+    along = 0 if down else 1  # the coordinate along the side where arrows meet a box
     leaving: dict[int, list[tuple[float, int]]] = {}
     entering: dict[int, list[tuple[float, int]]] = {}
     for i, link in enumerate(links):
         chain = link.chain()
-        leaving.setdefault(id(link.parent), []).append((at[chain[1]][1], i))
-        entering.setdefault(id(link.child), []).append((at[chain[-2]][1], i))
-    start, end = _ports(leaving, h), _ports(entering, h)
+        # Drawn down, the leftmost arrow takes the leftmost end: order by -x, then flip.
+        sign = -1 if down else 1
+        leaving.setdefault(id(link.parent), []).append((sign * at[chain[1]][along], i))
+        entering.setdefault(id(link.child), []).append((sign * at[chain[-2]][along], i))
+    side = w if down else h
+    start, end = _ports(leaving, side), _ports(entering, side)
+
+    def point(key: _Key, offset: float, edge: float) -> tuple[float, float]:
+        x, y = at[key]
+        return (x - offset, y + edge * h / 2) if down else (x + edge * w / 2, y + offset)
+
     for i, link in enumerate(links):
-        (x0, y0), (x1, y1) = at[id(link.parent)], at[id(link.child)]
-        points = [(x0 + w / 2, y0 + start[i])]
+        edge = -1 if down else 1  # which side of a box an arrow leaves from
+        points = [point(id(link.parent), start[i], edge)]
         for bend in link.bends:
-            points += [(at[bend][0] - w / 2, at[bend][1]), (at[bend][0] + w / 2, at[bend][1])]
-        points.append((x1 - w / 2, y1 + end[i]))
+            points += [point(bend, 0.0, -edge), point(bend, 0.0, edge)]
+        points.append(point(id(link.child), end[i], -edge))
         arrow = FancyArrowPatch(
             path=Path(points), arrowstyle="-|>", mutation_scale=12, color="0.45", linewidth=1.2
         )
@@ -198,6 +211,7 @@ def plot_graph(
     *,
     show_grad: bool | None = None,
     max_nodes: int = 40,
+    max_width: float = 9.5,
 ) -> Figure:
     """Draw the computation graph that produced ``root``, inputs on the left.
 
@@ -213,6 +227,11 @@ def plot_graph(
     the graph, so the same graph always gives the same picture; it reads best up to about
     fifteen nodes.
 
+    A graph whose columns would make the figure wider than ``max_width`` inches is drawn
+    top to bottom instead: inputs at the top, the output alone at the bottom, arrows
+    pointing down. A long chain then grows taller rather than shrinking to fit a page,
+    and its text stays the size of the text of every other graph.
+
     Parameters
     ----------
     root : Value
@@ -223,6 +242,9 @@ def plot_graph(
     max_nodes : int, optional
         Refuse graphs with more nodes than this: a picture of thousands of boxes is unreadable
         and slow to draw.
+    max_width : float, optional
+        The widest figure, in inches, drawn left to right; a wider graph is drawn top to
+        bottom. The default suits a text column about 9 inches (900 pixels) wide.
 
     Returns
     -------
@@ -233,9 +255,10 @@ def plot_graph(
     ------
     TypeError
         If ``root`` is not a :class:`~derivatives.chain_rule.Value`, ``show_grad`` is not a
-        bool or None, or ``max_nodes`` is not an int.
+        bool or None, ``max_nodes`` is not an int or ``max_width`` not a real number.
     ValueError
-        If ``max_nodes`` is less than 1 or the graph has more nodes than ``max_nodes``.
+        If ``max_nodes`` is less than 1, the graph has more nodes than ``max_nodes``, or
+        ``max_width`` is not positive.
 
     Examples
     --------
@@ -255,6 +278,7 @@ def plot_graph(
     if show_grad is not None and not isinstance(show_grad, bool):
         raise type_error("show_grad", "True, False or None", show_grad)
     max_nodes = integer(max_nodes, "max_nodes", minimum=1)
+    max_width = positive(max_width, "max_width")
     nodes = topological_order(root)
     if len(nodes) > max_nodes:
         raise ValueError(f"root's graph has {len(nodes)} nodes, more than max_nodes={max_nodes}")
@@ -264,20 +288,25 @@ def plot_graph(
     texts = {id(n): _node_text(n, grads) for n in nodes}
     widest = max(len(line) for text in texts.values() for line in text.split("\n"))
     w, h = max(0.9, _CHAR * widest + 0.3), _LINE * (2 + grads) + 0.2
-    at = {key: (c * (w + _GAP[0]), r * (h + _GAP[1])) for key, (c, r) in grid.items()}
     columns = max(c for c, _ in grid.values()) + 1
-    rows = max(r for _, r in grid.values()) - min(r for _, r in grid.values()) + 1
-    width, height = columns * (w + _GAP[0]) - _GAP[0] + 0.2, rows * (h + _GAP[1]) - _GAP[1] + 0.2
+    down = columns * (w + _GAP[0]) - _GAP[0] + 0.2 > max_width
+    if down:  # columns become rows, top to bottom; a column's top box goes to the left
+        at = {key: (-r * (w + _GAP[1]), -c * (h + _GAP[1] + 0.1)) for key, (c, r) in grid.items()}
+    else:
+        at = {key: (c * (w + _GAP[0]), r * (h + _GAP[1])) for key, (c, r) in grid.items()}
+    xs, ys = [x for x, _ in at.values()], [y for _, y in at.values()]
+    left, right = min(xs) - w / 2 - 0.1, max(xs) + w / 2 + 0.1
+    bottom, top = min(ys) - h / 2 - 0.1, max(ys) + h / 2 + 0.1
 
-    fig = Figure(figsize=(width, height))
+    fig = Figure(figsize=(right - left, top - bottom))
     fig.set_layout_engine("none")  # the axes fill the figure: one data unit is one inch
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-    ax.set_xlim(-w / 2 - 0.1, width - w / 2 - 0.1)
-    ax.set_ylim(-height / 2, height / 2)
+    ax.set_xlim(left, right)
+    ax.set_ylim(bottom, top)
     ax.set_axis_off()
     for node in nodes:
         colour = "C2" if node is root else ("C1" if node.op else "C0")
         _draw_node(ax, at[id(node)], (w, h), texts[id(node)], colour)
 
-    _draw_links(ax, links, at, (w, h))
+    _draw_links(ax, links, at, (w, h), down)
     return fig
