@@ -24,45 +24,57 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from derivatives._validate import Exact, instance, is_real, number, real, text, type_error
+from derivatives._validate import (
+    Exact,
+    instance,
+    is_real,
+    number,
+    real,
+    text,
+    type_error,
+)
 
-__all__ = ["NodeRow", "Value", "backward", "graph_table", "naive_backward", "topological_order"]
+__all__ = [
+    "NodeRow",
+    "Value",
+    "backward",
+    "graph_table",
+    "naive_backward",
+    "topological_order",
+]
 
 
 class Value:
-    """One number in a computation graph, with the gradient of the output with respect to it.
+    """One number in a computation graph, and the output's gradient with respect to it.
 
     Parameters
     ----------
     data : real number
-        The forward value, finite. It can be set later, with the same checks.
+        The forward value, finite; it can be set later, with the same checks.
     label : str, optional
-        A name for tables, figures and :func:`~derivatives.symbolic.to_sympy`; settable too.
+        A name for tables, figures and :func:`~derivatives.symbolic.to_sympy`.
 
     Attributes
     ----------
     grad : float
-        d(output)/d(this node) once the output's :meth:`backward` has run; 0.0 before.
+        d(output)/d(node) once the output's :meth:`backward` has run; 0.0 before.
     op, parents, local_grads : str, tuple of Value, tuple of float
-        The operation that made the node ("" for a leaf; ``"+"``, ``"*"``, ``"**2"``, ``"exp"``,
-        ...), its operands in order, and the derivative of the node with respect to each
-        operand.
+        How the node was made ("" for a leaf, else ``"+"``, ``"**2"``, ``"exp"``...),
+        its operands, and its derivative with respect to each operand.
     number : int, float, Fraction or None
-        The exact number of a constant leaf (the 2 of ``2 * a``) or of a power's exponent.
+        The exact number of a constant leaf (the 2 of ``2 * a``) or an exponent.
 
     Examples
     --------
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> e = a * b
-    >>> e.op, e.parents == (a, b), e.local_grads
-    ('*', True, (-3.0, 2.0))
     >>> e.backward()
-    >>> a.grad, b.grad
-    (-3.0, 2.0)
+    >>> e.op, e.local_grads, (a.grad, b.grad)
+    ('*', (-3.0, 2.0), (-3.0, 2.0))
     """
 
-    __slots__ = ("_data", "grad", "_label", "op", "parents", "local_grads", "number")
-    __array_ufunc__ = None  # a NumPy scalar on the left defers to Value's reflected operators
+    __slots__ = "_data", "grad", "_label", "op", "parents", "local_grads", "number"
+    __array_ufunc__ = None  # NumPy scalars on the left defer to Value's r-operators
 
     def __init__(self, data: object, label: str = "") -> None:
         self.data = data
@@ -92,7 +104,7 @@ class Value:
         self._label = text(value, "label")
 
     def __repr__(self) -> str:
-        return f"Value(data={self.data!r}, grad={self.grad!r}, label={self.label!r})"
+        return f"Value(data={self.data}, grad={self.grad}, label={self.label!r})"
 
     def __add__(self, other: object) -> Value:
         """``self + other``: both local derivatives are 1."""
@@ -113,12 +125,12 @@ class Value:
         """``self / other``: the local derivatives are 1/other and -self/other**2."""
         o = _operand(other, "/")
         if o.data == 0:
-            raise ZeroDivisionError(f"cannot divide by a denominator equal to zero, got {o.data}")
+            raise ZeroDivisionError(f"cannot divide by zero, got {o.data}")
         q = self.data / o.data
         return _node(q, "/", (self, o), (1.0 / o.data, -q / o.data))
 
     def __pow__(self, exponent: object) -> Value:
-        """``self ** p`` for a plain number p: the local derivative is p * self**(p - 1)."""
+        """``self ** p`` for a number p: the local derivative is p * self**(p - 1)."""
         p = number(exponent, "exponent")
         data, local = _power(self.data, p)
         out = _node(data, f"**{p}", (self,), (local,))
@@ -142,17 +154,18 @@ class Value:
         return _operand(other, "/", reflected=True) / self
 
     def __rpow__(self, base: object) -> Value:
-        """Refuse ``base ** value``: for that, write ``(value * math.log(base)).exp()``."""
+        """Refuse ``base ** value``: write ``(value * math.log(base)).exp()``."""
         if not is_real(base):
             return NotImplemented
-        raise type_error("exponent", "a real number, not a Value (write (v * log(b)).exp())", self)
+        expected = "a real number, not a Value (write (v * log(b)).exp())"
+        raise type_error("exponent", expected, self)
 
     def exp(self) -> Value:
         """e raised to this value: the local derivative is the result itself."""
         try:
             out = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(f"exp({self.data!r}) is too large for a float") from None
+            raise OverflowError(f"exp({self.data!r}) is too large") from None
         return _node(out, "exp", (self,), (out,))
 
     def log(self) -> Value:
@@ -163,26 +176,29 @@ class Value:
 
     def tanh(self) -> Value:
         """The hyperbolic tangent: the local derivative is 1 - tanh**2."""
-        z = math.exp(-2.0 * abs(self.data))  # 4z/(1 + z)**2 is 1 - tanh**2, kept exact near 1
-        return _node(math.tanh(self.data), "tanh", (self,), (4.0 * z / (1.0 + z) ** 2,))
+        z = math.exp(-2.0 * abs(self.data))  # 4z/(1 + z)**2 is 1 - tanh**2, exactly
+        slope = 4.0 * z / (1.0 + z) ** 2  # (no cancellation when tanh is near 1)
+        return _node(math.tanh(self.data), "tanh", (self,), (slope,))
 
     def relu(self) -> Value:
         """``max(0, data)``: the local derivative is 1 for positive data, else 0."""
-        up = self.data > 0
-        return _node(self.data if up else 0.0, "relu", (self,), (1.0 if up else 0.0,))
+        return _node(max(self.data, 0.0), "relu", (self,), (float(self.data > 0),))
 
     def sigmoid(self) -> Value:
         """``1 / (1 + exp(-data))``: the local derivative is s * (1 - s)."""
         z = math.exp(-abs(self.data))  # in (0, 1]: cannot overflow
-        s, rest = (1 / (1 + z), z / (1 + z)) if self.data >= 0 else (z / (1 + z), 1 / (1 + z))
-        return _node(s, "sigmoid", (self,), (s * rest,))  # rest is 1 - s, without cancellation
+        big, small = 1 / (1 + z), z / (1 + z)  # they add up to 1
+        s, rest = (big, small) if self.data >= 0 else (small, big)
+        return _node(s, "sigmoid", (self,), (s * rest,))  # rest is 1 - s, exactly
 
     def backward(self) -> None:
-        """Fill ``.grad`` of every node of this value's graph: see :func:`backward`."""
+        """Fill ``.grad`` of every node of this graph: see :func:`backward`."""
         backward(self)
 
 
-def _node(data: float, op: str, parents: tuple[Value, ...], grads: tuple[float, ...]) -> Value:
+def _node(
+    data: float, op: str, parents: tuple[Value, ...], grads: tuple[float, ...]
+) -> Value:
     """A new node, made without the constructor's checks; its numbers must be finite."""
     if not math.isfinite(data) or not all(map(math.isfinite, grads)):
         raise OverflowError(
@@ -199,8 +215,11 @@ def _operand(other: object, symbol: str, reflected: bool = False) -> Value:
     if isinstance(other, Value):
         return other
     if not is_real(other):
-        pair = (type(other).__name__, "Value") if reflected else ("Value", type(other).__name__)
-        raise TypeError(f"unsupported operand type(s) for {symbol}: '{pair[0]}' and '{pair[1]}'")
+        names = ["Value", type(other).__name__]
+        left, right = reversed(names) if reflected else names
+        raise TypeError(
+            f"unsupported operand type(s) for {symbol}: '{left}' and '{right}'"
+        )
     leaf = _node(real(other, "operand"), "", (), ())
     leaf.number = number(other, "operand")
     leaf._label = str(leaf.number)
@@ -208,9 +227,11 @@ def _operand(other: object, symbol: str, reflected: bool = False) -> Value:
 
 
 def _power(x: float, p: Exact) -> tuple[float, float]:
-    """``x ** p`` and ``p * x ** (p - 1)``, with the exact sign for integer p of any size."""
+    """``x ** p`` and ``p * x ** (p - 1)``, the sign exact for integer p of any size."""
     if x < 0 and not float(p).is_integer():
-        raise ValueError(f"a negative base needs an integer exponent: ({x!r}) ** {p} is not real")
+        raise ValueError(
+            f"a negative base needs an integer exponent: ({x!r}) ** {p} is not real"
+        )
     if x == 0 and p < 0:
         raise ZeroDivisionError(f"{x!r} ** {p} divides by zero")
     if x == 0 and 0 < p < 1:
@@ -221,7 +242,7 @@ def _power(x: float, p: Exact) -> tuple[float, float]:
     try:
         size, slope = abs(x) ** float(p), float(p) * abs(x) ** (float(p) - 1)
     except OverflowError:
-        raise OverflowError(f"({x!r}) ** {p} is too large for a float") from None
+        raise OverflowError(f"({x!r}) ** {p} is too large") from None
     return (-size, slope) if odd else (size, -slope if x < 0 else slope)
 
 
@@ -231,11 +252,6 @@ def topological_order(root: Value) -> list[Value]:
     A depth-first search that lists a node once all its parents are listed: inputs first,
     `root` last, the same order on every run. Its own stack replaces recursion, so a graph
     of any depth works.
-
-    Parameters
-    ----------
-    root : Value
-        The output node.
 
     Returns
     -------
@@ -260,7 +276,7 @@ def topological_order(root: Value) -> list[Value]:
         elif node not in seen:
             seen.add(node)
             stack.append((node, True))  # comes back after the parents pushed next
-            for parent in reversed(node.parents):  # reversed: the first parent pops first
+            for parent in reversed(node.parents):  # so the first parent pops first
                 if parent not in seen:
                     stack.append((parent, False))
     return order
@@ -272,11 +288,6 @@ def backward(root: Value) -> None:
     It resets every grad to 0, sets ``root.grad`` to 1, then each node, output first, adds
     ``local_grad * node.grad`` to each parent's grad. Because of the reset, a second call gives
     the same grads (PyTorch adds to ``.grad`` across calls instead, hence its ``zero_grad()``).
-
-    Parameters
-    ----------
-    root : Value
-        The output node.
 
     Examples
     --------
@@ -305,11 +316,6 @@ def naive_backward(root: Value) -> None:
     node reached along two paths passes its gradient on after the first path and again after
     the second: its inputs get too much (on a tree the result is right). One step per path
     can grow exponentially, so graphs needing over 400 steps are refused (ValueError).
-
-    Parameters
-    ----------
-    root : Value
-        The output node.
 
     Examples
     --------
@@ -356,11 +362,6 @@ class NodeRow(NamedTuple):
 
 def graph_table(root: Value) -> list[NodeRow]:
     """Describe `root`'s graph node by node, in :func:`topological_order`.
-
-    Parameters
-    ----------
-    root : Value
-        The output node.
 
     Returns
     -------

@@ -592,7 +592,7 @@ def test_a_value_cannot_be_an_exponent_on_the_right() -> None:
 )
 def test_division_by_zero(divide: Callable[[], Value]) -> None:
     with pytest.raises(
-        ZeroDivisionError, match="^cannot divide by a denominator equal to zero, got -?0.0$"
+        ZeroDivisionError, match="^cannot divide by zero, got -?0.0$"
     ):
         divide()
 
@@ -621,9 +621,9 @@ def test_log_needs_a_positive_value(x: float) -> None:
 
 
 def test_overflow_is_reported() -> None:
-    with pytest.raises(OverflowError, match=r"^exp\(1000.0\) is too large for a float$"):
+    with pytest.raises(OverflowError, match=r"^exp\(1000.0\) is too large$"):
         Value(1000.0).exp()
-    with pytest.raises(OverflowError, match=r"^\(10.0\) \*\* 400 is too large for a float$"):
+    with pytest.raises(OverflowError, match=r"^\(10.0\) \*\* 400 is too large$"):
         Value(10.0) ** 400
     with pytest.raises(OverflowError, match=r"^the result of '\*' is not finite: data inf"):
         Value(1e200) * 1e200
