@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import SupportsFloat
 
-from derivatives._validate import function, is_real, number, real, reals, type_error
+from derivatives._validate import function, instance, is_real, number, real, reals, type_error
 from derivatives.chain_rule import _power
 
 __all__ = ["Dual", "forward_mode_gradient"]
@@ -185,7 +185,7 @@ def forward_mode_gradient(f: Callable[..., object], point: Sequence[SupportsFloa
     f : callable
         A function of several numbers, called as ``f(*duals)``, built from the operations of
         :class:`Dual` (those of :class:`~derivatives.chain_rule.Value`), returning a
-        :class:`Dual` or a real number (a constant, whose derivatives are 0).
+        :class:`Dual`. A plain number is refused: it has lost the tangents.
     point : sequence of real numbers
         The point, one coordinate per argument of ``f``.
 
@@ -198,7 +198,7 @@ def forward_mode_gradient(f: Callable[..., object], point: Sequence[SupportsFloa
     ------
     TypeError
         If ``f`` is not callable, ``point`` is not a sequence of real numbers, or ``f``
-        returns something other than a Dual or a real number.
+        returns something other than a Dual.
     ValueError
         If ``point`` is empty or has a non-finite coordinate.
 
@@ -214,8 +214,6 @@ def forward_mode_gradient(f: Callable[..., object], point: Sequence[SupportsFloa
     slopes = []
     for i in range(len(coordinates)):
         seeded = [Dual(x, 1.0 if j == i else 0.0) for j, x in enumerate(coordinates)]
-        out = f(*seeded)
-        if not isinstance(out, Dual) and not is_real(out):
-            raise type_error("f(*point)", "a Dual or a real number", out)
-        slopes.append(out.tangent if isinstance(out, Dual) else 0.0)
+        out = instance(f(*seeded), Dual, "f(*point)", "a Dual computed from its arguments")
+        slopes.append(out.tangent)
     return slopes
