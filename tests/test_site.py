@@ -41,7 +41,7 @@ def test_every_page_is_built(site: Path, name: str) -> None:
 
 def test_api_documents_every_public_name(site: Path) -> None:
     html = (site / "api.html").read_text(encoding="utf-8")
-    for module_name in ("epsilon", "symbolic", "chain_rule", "plotting"):
+    for module_name in ("epsilon", "symbolic", "chain_rule", "forward_mode", "plotting"):
         module = getattr(derivatives, module_name)
         for name in module.__all__:
             anchor = f'id="derivatives.{module_name}.{name}"'
@@ -125,6 +125,7 @@ LESSONS = [
     "larger-network",
     "gradient-descent",
     "three-ways",
+    "forward-reverse",
 ]
 
 
