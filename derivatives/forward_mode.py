@@ -149,14 +149,18 @@ class Dual:
         return _forward(s, "sigmoid", (self,), (s * rest,))
 
 
-def _forward(value: float, op: str, parents: tuple[Dual, ...], grads: tuple[float, ...]) -> Dual:
-    """A new Dual: the chain rule forwards, ``tangent = sum(local * parent.tangent)``."""
-    tangent = sum(local * parent.tangent for parent, local in zip(parents, grads, strict=True))
+def _forward(
+    value: float,
+    op: str,
+    parents: tuple[Dual, ...],
+    grads: tuple[float, ...],
+) -> Dual:
+    """A new Dual; its tangent sums local derivative times tangent over the parents."""
+    tangent = sum(g * p.tangent for p, g in zip(parents, grads, strict=True))
     if not (math.isfinite(value) and math.isfinite(tangent)):
-        raise OverflowError(
-            f"the result of '{op}' is not finite: value {value!r}, tangent {tangent!r}"
-        )
-    out = object.__new__(Dual)  # no constructor checks: the numbers are finite floats
+        numbers = f"value {value!r}, tangent {tangent!r}"
+        raise OverflowError(f"the result of '{op}' is not finite: {numbers}")
+    out = object.__new__(Dual)  # skips the checks of __init__
     out._value, out._tangent = value, float(tangent)
     return out
 
