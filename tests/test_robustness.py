@@ -24,7 +24,7 @@ EVALUATES_TEXT = {"eval", "exec", "compile", "sympify", "parse_expr", "__import_
 
 def public_callables() -> list[tuple[str, Callable[..., Any]]]:
     found = []
-    for module_name in ("epsilon", "symbolic", "chain_rule", "plotting"):
+    for module_name in ("epsilon", "symbolic", "chain_rule", "forward_mode", "plotting"):
         module = getattr(derivatives, module_name)
         for name in module.__all__:
             obj = getattr(module, name)
