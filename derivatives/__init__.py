@@ -5,6 +5,7 @@ The package behind the lessons, one module per job:
 - :mod:`derivatives.epsilon`: nudge the input and measure (finite differences).
 - :mod:`derivatives.symbolic`: exact derivatives with SymPy.
 - :mod:`derivatives.chain_rule`: the backpropagation engine, :class:`~derivatives.chain_rule.Value`.
+- :mod:`derivatives.forward_mode`: forward mode, :class:`~derivatives.forward_mode.Dual` numbers.
 - :mod:`derivatives.nn`: a small network of values, gradient descent and gradient checking.
 - :mod:`derivatives.plotting`: the figures of the lessons.
 
@@ -26,7 +27,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from derivatives import chain_rule, display, epsilon, nn
+from derivatives import chain_rule, display, epsilon, forward_mode, nn
 from derivatives.chain_rule import Value, backward, graph_table, topological_order
 from derivatives.epsilon import (
     central_difference,
@@ -37,6 +38,7 @@ from derivatives.epsilon import (
     numerical_gradient,
     partial_difference,
 )
+from derivatives.forward_mode import Dual, forward_mode_gradient
 from derivatives.nn import MLP, gradient_check, sgd_step
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MLP",
+    "Dual",
     "Value",
     "backward",
     "central_difference",
@@ -54,6 +57,8 @@ __all__ = [
     "display",
     "epsilon",
     "forward_difference",
+    "forward_mode",
+    "forward_mode_gradient",
     "gradient_check",
     "graph_table",
     "nn",

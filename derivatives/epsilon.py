@@ -621,7 +621,8 @@ def forward_gradient(
     evaluations of ``f``, so the cost grows with the number of parameters times the cost of
     one evaluation; backpropagation gets the same numbers for about two evaluations' worth.
     Each entry has the error of :func:`forward_difference`, about ``eps`` times half the second
-    derivative along that coordinate.
+    derivative along that coordinate. "Forward" means the nudge's direction, not forward-mode
+    differentiation: :func:`~derivatives.forward_mode.forward_mode_gradient` is exact, no nudge.
 
     Parameters
     ----------

@@ -24,7 +24,8 @@ EVALUATES_TEXT = {"eval", "exec", "compile", "sympify", "parse_expr", "__import_
 
 def public_callables() -> list[tuple[str, Callable[..., Any]]]:
     found = []
-    for module_name in ("epsilon", "symbolic", "chain_rule", "nn", "plotting", "display"):
+    modules = ("epsilon", "symbolic", "chain_rule", "nn", "forward_mode", "plotting", "display")
+    for module_name in modules:
         module = getattr(derivatives, module_name)
         for name in module.__all__:
             obj = getattr(module, name)

@@ -41,7 +41,8 @@ def test_every_page_is_built(site: Path, name: str) -> None:
 
 def test_api_documents_every_public_name(site: Path) -> None:
     html = (site / "api.html").read_text(encoding="utf-8")
-    for module_name in ("epsilon", "symbolic", "chain_rule", "plotting"):
+    modules = ("epsilon", "symbolic", "chain_rule", "nn", "forward_mode", "plotting", "display")
+    for module_name in modules:
         module = getattr(derivatives, module_name)
         for name in module.__all__:
             anchor = f'id="derivatives.{module_name}.{name}"'
@@ -124,7 +125,7 @@ CORE_PATH = [
     "larger-network",
     "gradient-descent",
 ]
-DEEP_DIVES = ["step-size", "three-ways"]
+DEEP_DIVES = ["step-size", "three-ways", "forward-reverse"]
 LESSONS = [*CORE_PATH, *DEEP_DIVES]
 
 
