@@ -86,7 +86,7 @@ class Dual:
         """``self / other``: local derivatives 1/other and -self/other**2."""
         o = _operand(other, "/")
         if o.value == 0:
-            raise ZeroDivisionError(f"cannot divide by a denominator equal to zero, got {o.value}")
+            raise ZeroDivisionError(f"cannot divide by zero, got {o.value}")
         q = self.value / o.value
         return _forward(q, "/", (self, o), (1.0 / o.value, -q / o.value))
 
@@ -123,7 +123,7 @@ class Dual:
         try:
             out = math.exp(self.value)
         except OverflowError:
-            raise OverflowError(f"exp({self.value!r}) is too large for a float") from None
+            raise OverflowError(f"exp({self.value!r}) is too large") from None
         return _forward(out, "exp", (self,), (out,))
 
     def log(self) -> Dual:
@@ -134,18 +134,19 @@ class Dual:
 
     def tanh(self) -> Dual:
         """The hyperbolic tangent: the tangent times 1 - tanh**2."""
-        z = math.exp(-2.0 * abs(self.value))  # 4z/(1 + z)**2 is 1 - tanh**2
-        return _forward(math.tanh(self.value), "tanh", (self,), (4.0 * z / (1.0 + z) ** 2,))
+        z = math.exp(-2.0 * abs(self.value))  # 4z/(1 + z)**2 is 1 - tanh**2, exactly
+        slope = 4.0 * z / (1.0 + z) ** 2  # as Value computes it
+        return _forward(math.tanh(self.value), "tanh", (self,), (slope,))
 
     def relu(self) -> Dual:
         """``max(0, value)``: the tangent if value is positive, else 0."""
-        up = self.value > 0
-        return _forward(self.value if up else 0.0, "relu", (self,), (1.0 if up else 0.0,))
+        return _forward(max(self.value, 0.0), "relu", (self,), (float(self.value > 0),))
 
     def sigmoid(self) -> Dual:
         """``1 / (1 + exp(-value))``: the tangent times s * (1 - s)."""
         z = math.exp(-abs(self.value))  # s and 1 - s, as Value computes them
-        s, rest = (1 / (1 + z), z / (1 + z)) if self.value >= 0 else (z / (1 + z), 1 / (1 + z))
+        big, small = 1 / (1 + z), z / (1 + z)
+        s, rest = (big, small) if self.value >= 0 else (small, big)
         return _forward(s, "sigmoid", (self,), (s * rest,))
 
 
