@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from derivatives._validate import real, sequence, text, value_error
 
-__all__ = ["MINUS", "table", "typeset"]
+__all__ = ["table", "typeset"]
 
 MINUS = "\u2212"
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
