@@ -74,12 +74,27 @@ def _sympy_number(exact: int | float | Fraction) -> sympy.Expr:
 def _check_expr(expr: object) -> sympy.Expr:
     """Return ``expr`` as a SymPy expression; plain numbers become constants."""
     if isinstance(expr, sympy.Expr):
-        if expr.has(*_NOT_FINITE):
+        if any(leaf in _NOT_FINITE for leaf in _leaves(expr)):
             raise value_error("expr", "a formula without nan or infinities", expr)
         return expr
     if is_real(expr):
         return _as_number(unwrap(expr), "expr")
     raise type_error("expr", "a SymPy expression", expr)
+
+
+def _leaves(expr: sympy.Basic) -> set[sympy.Basic]:
+    """The distinct nodes without arguments (symbols, numbers) of ``expr``, without recursion."""
+    seen: set[sympy.Basic] = set()
+    leaves: set[sympy.Basic] = set()
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if node not in seen:
+            seen.add(node)
+            pending.extend(node.args)
+            if not node.args:
+                leaves.add(node)
+    return leaves
 
 
 def _check_symbol(value: object, name: str) -> sympy.Symbol:
@@ -130,7 +145,8 @@ def _assumed(symbol: sympy.Symbol, number: sympy.Expr, value: object) -> sympy.E
 
 def _check_covered(expr: sympy.Expr, given: object, name: str) -> None:
     """Raise if ``expr`` has a free symbol that ``given`` does not contain."""
-    missing = sorted(str(s) for s in expr.free_symbols if s not in given)  # type: ignore[operator]
+    symbols = (leaf for leaf in _leaves(expr) if isinstance(leaf, sympy.Symbol))
+    missing = sorted(str(s) for s in symbols if s not in given)  # type: ignore[operator]
     if missing:
         listed = ", ".join(missing)
         expected = f"a mapping with a value for each free symbol of expr (missing {listed})"
@@ -466,9 +482,9 @@ def _constant(node: sympy.Basic) -> complex | bool | None:
     """The value of a number, a constant such as ``pi`` or a truth value; None otherwise."""
     if node is sympy.true or node is sympy.false:
         return bool(node)
-    if not (isinstance(node, sympy.Expr) and node.is_number and not node.args):
+    if node.args or not (isinstance(node, sympy.Expr) and node.is_number):
         return None
-    if node.has(*_NOT_FINITE):
+    if node in _NOT_FINITE:
         raise value_error("expr", "a formula with finite constants", node)
     value = complex(node.evalf())
     if not (math.isfinite(value.real) and math.isfinite(value.imag)):
