@@ -260,7 +260,7 @@ def central_difference(
     """
     function(f, "f")
     point = real(x, "x")
-    order = choice(order, "order", _ORDERS)
+    order = choice(unwrap(order), "order", _ORDERS)
     step = _default_step(int(order), max(abs(point), 1.0)) if eps is None else positive(eps, "eps")
     _moves(point, step, "eps")
     _defined_at(_Counted(f), point)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cmath
 import math
+import random
 import statistics
 from collections.abc import Callable
 from fractions import Fraction
@@ -805,3 +806,177 @@ def test_default_derivative_near_zero_of_functions_on_a_scale_of_one(x: float) -
     assert abs(derivative(math.exp, x) - math.exp(x)) < 1e-8
     assert abs(derivative(lambda w: 2.25 + 2 * w * w, x) - 4 * x) < 1e-8  # d/dw = 4w
     assert derivative(lambda w: 5.0, x) == 0.0
+
+
+# -- Right or refused ----------------------------------------------------------------------------
+# Exact values from SymPy at the float's exact binary value, to 40 digits.
+
+HARD_SMOOTH = [
+    ("exp", sp.exp(X), 700.0),
+    ("exp", sp.exp(X), -700.0),
+    ("exp", sp.exp(X), 300.0),
+    ("sin", sp.sin(X), 1e3),
+    ("sin", sp.sin(X), 1e4),
+    ("sin", sp.sin(X), 1e5),
+    ("cos", sp.cos(X), 3e4),
+    ("x**3 - x", X**3 - X, 1e5),
+    ("1/(x-1)", 1 / (X - 1), 1.001),
+    ("tan", sp.tan(X), float(sp.pi / 2) - 1e-6),
+    ("log(x-1)", sp.log(X - 1), 1 + 1e-6),
+    ("sqrt", sp.sqrt(X), 1e-300),
+]
+
+
+@pytest.mark.parametrize(("name", "expr", "x"), HARD_SMOOTH)
+def test_derivative_is_right_where_the_old_step_was_wrong(
+    name: str, expr: sp.Expr, x: float
+) -> None:
+    f = sp.lambdify(X, expr, "math")
+    exact = exact_derivative(expr, x)
+    result = derivative_estimate(f, x)
+    assert result.converged
+    assert abs(result.value - exact) <= result.error <= 1e-8 * abs(exact)
+    assert derivative(f, x) == result.value
+
+
+def test_derivative_estimate_counts_its_evaluations_and_uses_seven_on_smooth_functions() -> None:
+    wrapper, calls = counted(math.exp)
+    result = derivative_estimate(wrapper, 1.0)
+    assert result.evaluations == len(calls) == 7
+    assert calls[0] == 1.0  # f(x) first
+    assert abs(result.value - math.e) <= result.error <= 1e-8 * math.e
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "message"),
+    [
+        (
+            lambda t: 1 / t,
+            0.0,
+            r"f is undefined at x=0\.0: f could not be evaluated at 0\.0: float",
+        ),
+        (lambda t: math.log(abs(t)), 0.0, r"f is undefined at x=0\.0: f could not be evaluated"),
+        (
+            lambda t: np.float64(1.0) / t,
+            0.0,
+            r"f is undefined at x=0\.0: f\(0\.0\) must be a finite",
+        ),
+        (math.sqrt, 0.0, r"f has an infinite slope at x=0\.0: the difference quotients grow"),
+        (math.asin, 1.0, r"f has an infinite slope at x=1\.0"),
+        (lambda t: math.copysign(abs(t) ** (1 / 3), t), 0.0, r"f has an infinite slope at x=0\.0"),
+        (lambda t: 1.0 if t > 0 else 0.0, 0.0, r"f has a pole or a jump at or near x=0\.0"),
+        (lambda t: math.floor(t), 2.0, r"f has a pole or a jump at or near x=2\.0"),
+    ],
+)
+def test_derivative_refuses_and_says_why(
+    f: Callable[[float], float], x: float, message: str
+) -> None:
+    with np.errstate(divide="ignore"), pytest.raises(ValueError, match=f"^{message}"):
+        derivative(f, x)
+    with np.errstate(divide="ignore"), pytest.raises(ValueError, match=f"^{message}"):
+        derivative_estimate(f, x)
+
+
+def test_derivative_refuses_when_estimates_do_not_settle() -> None:
+    # a measurement with noise of 1e-6: no step makes the quotients agree to 1e-8
+    rng = random.Random(1)
+
+    def noisy(t: float) -> float:
+        return t + 1e-6 * rng.random()
+
+    result = derivative_estimate(noisy, 0.5)
+    assert not result.converged and result.error > 1e-8
+    with pytest.raises(ValueError, match=r"^the estimates of f'\(0\.5\) did not converge: "):
+        derivative(noisy, 0.5)
+
+
+def test_partial_difference_refuses_a_point_where_f_is_undefined() -> None:
+    with pytest.raises(ValueError, match=r"^f is undefined at x=1\.0: f could not be evaluated"):
+        partial_difference(lambda a, b: a / b, [1.0, 0.0], 0)
+    with pytest.raises(ValueError, match=r"^f is undefined at x=0\.0: "):
+        partial_difference(lambda a, b: a / b, [1.0, 0.0], 1, eps=1e-3)
+
+
+def test_central_difference_evaluates_f_at_x() -> None:
+    wrapper, calls = counted(lambda t: 1 / t)
+    with pytest.raises(ValueError, match=r"^f is undefined at x=0\.0"):
+        central_difference(wrapper, 0.0, 0.5)  # (f(0.5) - f(-0.5)) / 1 would give 4
+    assert calls == [0.0]
+
+
+@pytest.mark.parametrize(
+    ("function", "x", "eps", "message"),
+    [
+        (forward_difference, 1.0, 1e-17, r"eps must be a step that moves x=1\.0 in float64"),
+        (forward_difference, 3.0, 1.5e-16, r"eps must be a step that moves x=3\.0 in float64"),
+        (forward_difference, 0.0, 5e-324, r"eps must be at least 2\.2250738585072014e-308"),
+        (
+            nudge,
+            1e16,
+            0.5,
+            r"eps must be a step that moves x=1e\+16 in float64 \(x \+ eps is 1e\+16\)",
+        ),
+        (central_difference, 1.0, 1e-17, r"eps must be a step that moves x=1\.0 in float64"),
+    ],
+)
+def test_steps_that_underflow_or_do_not_move_x_are_refused(
+    function: Callable[..., float], x: float, eps: float, message: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^{message}"):
+        function(math.exp, x, eps)
+
+
+def test_ordinary_steps_keep_the_course_formula_exactly() -> None:
+    for x, eps in [(3.0, 0.001), (1.0, 1e-15), (2.0, 0.1), (-3.0, 1e-8)]:
+        assert forward_difference(math.exp, x, eps) == (math.exp(x + eps) - math.exp(x)) / eps
+
+
+@pytest.mark.parametrize(
+    ("f", "x"), [(cmath.sqrt, -4.0), (cmath.log, -1.0), (lambda z: cmath.sqrt(z - 1), 0.5)]
+)
+def test_complex_step_refuses_a_function_not_real_at_x(
+    f: Callable[[complex], complex], x: float
+) -> None:
+    with pytest.raises(ValueError, match=r"^f must be real at x for the complex step, got f\("):
+        complex_step(f, x)
+
+
+def test_complex_step_refuses_a_subnormal_step() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^h must be at least 2\.2250738585072014e-308 \(not subnormal\), got float 1e-310$",
+    ):
+        complex_step(cmath.exp, 1.0, 1e-310)
+    assert complex_step(cmath.exp, 1.0, 1e-300) == math.e  # small, but normal
+
+
+def test_relative_error_of_subnormals() -> None:
+    from derivatives.epsilon import relative_error
+
+    assert relative_error(1e-310, -1e-310) == 2.0  # opposite signs, as documented
+    assert relative_error(3e-320, 1e-320) == pytest.approx(2 / 3, rel=1e-3)
+    assert relative_error(5e-324, 0.0) == 1.0
+
+
+def test_zero_dimensional_arrays_are_numbers_for_every_helper() -> None:
+    from derivatives.epsilon import forward_gradient, relative_error
+
+    three, step = np.array(3.0), np.array(0.001)
+    assert nudge(lambda w: w**2, three, step).k == pytest.approx(6.001, abs=1e-9)
+    assert forward_difference(lambda w: w**2, three, step) == pytest.approx(6.001, abs=1e-9)
+    assert central_difference(lambda w: w**2, three, np.array(0.5), np.array(4)) == 6.0
+    assert derivative(lambda w: w**2, three) == pytest.approx(6.0, abs=1e-12)
+    assert complex_step(lambda z: z**2, three) == 6.0
+    assert partial_difference(lambda a, b: a * b, np.array([2.0, -3.0]), np.array(1)) == (
+        pytest.approx(2.0, abs=1e-12)
+    )
+    assert forward_gradient(lambda a, b: a * b, [np.array(2.0), -3], step) == pytest.approx(
+        [-3.0, 2.0], abs=1e-9
+    )
+    assert relative_error(np.array(2.0), np.array(-2.0)) == 2.0
+    with pytest.raises(TypeError, match=r"^w must be a real number, got str 'a'$"):
+        nudge(lambda w: w, "a")  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"^x must be a real number, got ndarray array\(\[1\., 2\.\]\)$"
+    ):
+        derivative(lambda w: w, np.array([1.0, 2.0]))  # type: ignore[arg-type]
