@@ -30,9 +30,11 @@ from typing import TYPE_CHECKING, Any
 from derivatives import chain_rule, epsilon, nn
 from derivatives.chain_rule import Value, backward, graph_table, topological_order
 from derivatives.epsilon import (
+    DerivativeEstimate,
     central_difference,
     complex_step,
     derivative,
+    derivative_estimate,
     forward_difference,
     nudge,
     numerical_gradient,
@@ -46,12 +48,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MLP",
+    "DerivativeEstimate",
     "Value",
     "backward",
     "central_difference",
     "chain_rule",
     "complex_step",
     "derivative",
+    "derivative_estimate",
     "epsilon",
     "forward_difference",
     "gradient_check",
