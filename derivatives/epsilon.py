@@ -785,7 +785,7 @@ def _descend(f: _Counted, x: float, fx: float, side: int) -> tuple[list[_Level],
             if spread + amplified < found.error:
                 found = _Best(row[j], spread + amplified, h, level.near)
         previous = row
-        if found.error < best.error:
+        if _relative(found, x) < _relative(best, x):
             best, worse = found, 0
         else:
             worse += 1
@@ -804,6 +804,12 @@ def _unbounded(levels: list[_Level]) -> bool:
     if len(last) < _GROWTH_LEVELS or min(last) == 0:
         return False
     return all(1.05 * a < b < 2.5 * a for a, b in zip(last, last[1:], strict=False))
+
+
+def _relative(best: _Best, x: float) -> float:
+    """The error of an entry relative to the scale of the contract (so entries compare)."""
+    scale = _tolerance(best.value, best.near, x) / _RTOL
+    return best.error / scale if scale > 0 else (0.0 if best.error == 0 else math.inf)
 
 
 class _Best(NamedTuple):
