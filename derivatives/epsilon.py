@@ -73,6 +73,10 @@ _CENTRAL: dict[int, tuple[int, tuple[int, ...]]] = {
 _SCALE_FLOOR = 1e-3
 # The contract of derivative(): within this relative error, or refused.
 _RTOL = 1e-8
+# What rounding can do to one value of f, relative to |f|: a function computed in several
+# operations, or from an argument that was itself rounded, is off by some units in the last
+# place, not half of one. Error estimates count this many.
+_ROUNDING = 64 * _EPS_MACH
 # The careful path halves the step at most this many times, extrapolating over at most
 # this many columns.
 _MAX_LEVELS = 200
@@ -718,7 +722,7 @@ def _fast(f: _Counted, x: float, fx: float) -> DerivativeEstimate | None:
             (u - v) / (2 * k * h) for k, (u, v) in enumerate(zip(up, down, strict=True), 1)
         )
         order6 = (15 * d1 - 6 * d2 + d3) / 10
-        noise = _EPS_MACH * sum(abs(u) + abs(v) for u, v in zip(up, down, strict=True)) / h
+        noise = _ROUNDING * sum(abs(u) + abs(v) for u, v in zip(up, down, strict=True)) / h
         error = abs(order6 - (4 * d1 - d2) / 3) + noise
         near = max(abs(fx), abs(up[0]), abs(down[0]))
         if math.isfinite(order6) and error <= _tolerance(order6, near, x):
@@ -740,11 +744,11 @@ def _quotient(f: _Counted, x: float, fx: float, h: float, side: int) -> _Level:
     """Central (side 0) or one-sided (side +1 or -1) difference quotient with step ``h``."""
     if side == 0:
         up, down = f(x + h), f(x - h)
-        noise = _EPS_MACH * (abs(up) + abs(down)) / h
+        noise = _ROUNDING * (abs(up) + abs(down)) / h
         return _Level(h, (up - down) / (2 * h), up - down, noise, max(abs(fx), abs(up), abs(down)))
     moved = f(x + side * h)
     change = moved - fx
-    noise = _EPS_MACH * (abs(moved) + abs(fx)) / h
+    noise = _ROUNDING * (abs(moved) + abs(fx)) / h
     return _Level(h, side * change / h, change, noise, max(abs(fx), abs(moved)))
 
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivatives.epsilon import (
@@ -980,3 +980,57 @@ def test_zero_dimensional_arrays_are_numbers_for_every_helper() -> None:
         TypeError, match=r"^x must be a real number, got ndarray array\(\[1\., 2\.\]\)$"
     ):
         derivative(lambda w: w, np.array([1.0, 2.0]))  # type: ignore[arg-type]
+
+
+# -- Property: right within the stated error, or refused ---------------------------------------
+
+# Pairs (float function, SymPy function). The first layer maps any real to a bounded range, and
+# each later layer is well conditioned there, so the float function is the exact one to rounding.
+BOUNDED = [
+    (math.sin, sp.sin),
+    (math.cos, sp.cos),
+    (math.tanh, sp.tanh),
+    (math.atan, sp.atan),
+    (sigmoid, lambda s: 1 / (1 + sp.exp(-s))),
+]
+SMOOTH_ON_BOUNDED = [
+    *BOUNDED,
+    (math.exp, sp.exp),
+    (lambda t: t**3 - 2 * t, lambda s: s**3 - 2 * s),
+    (lambda t: math.sqrt(1 + t * t), lambda s: sp.sqrt(1 + s * s)),
+    (lambda t: math.log(3 + t), lambda s: sp.log(3 + s)),
+    (lambda t: 1 / (2 + t), lambda s: 1 / (2 + s)),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    first=st.sampled_from(BOUNDED),
+    rest=st.lists(st.sampled_from(SMOOTH_ON_BOUNDED), max_size=2),
+    scale=st.sampled_from([0.125, 0.5, 1.0, 2.0, 8.0]),  # powers of two: t * scale is exact
+    x=st.one_of(st.floats(-10, 10), st.floats(-1e5, 1e5)),
+)
+def test_derivative_is_within_its_stated_error_or_refuses(
+    first: tuple[Callable[[float], float], Callable[[sp.Expr], sp.Expr]],
+    rest: list[tuple[Callable[[float], float], Callable[[sp.Expr], sp.Expr]]],
+    scale: float,
+    x: float,
+) -> None:
+    layers = [first, *rest]
+
+    def f(t: float) -> float:
+        value = t * scale
+        for numeric, _ in layers:
+            value = numeric(value)
+        return value
+
+    expr = X * sp.Rational(scale)
+    for _, symbolic in layers:
+        expr = symbolic(expr)
+    exact = exact_derivative(expr, x)
+    try:
+        result = derivative_estimate(f, x)
+    except ValueError:
+        return  # refused: allowed by the contract
+    assert result.converged
+    assert abs(result.value - exact) <= result.error
