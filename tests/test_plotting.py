@@ -840,3 +840,48 @@ def test_bars_refuse_bad_input(kwargs, error, message):
     arguments = {"series": {"a": [1.0, 2.0]}, "categories": ["p", "q"], "ylabel": "y", **kwargs}
     with pytest.raises(error, match=re.escape(message)):
         plot_bars(**arguments)
+
+
+# -- Ranges that cannot be drawn are refused, naming the argument (issue 11) --------------------
+
+
+@pytest.mark.parametrize(
+    ("draw", "message"),
+    [
+        (
+            lambda: plot_tangents(lambda w: w, [-1e308, 1e308], [1, 1]),
+            r"^points must be within a range that float64 can draw, "
+            r"got list \[-1e\+308, 1e\+308\]$",
+        ),
+        (
+            lambda: plot_secants(lambda w: w, 0.0, [1e308]),
+            r"^steps must be within a range that float64 can draw, got list \[1e\+308\]$",
+        ),
+        (
+            lambda: plot_descent(lambda w: w * w, {"a": [-1e308, 1e308]}),
+            r"^trajectories must be within a range that float64 can draw, got list ",
+        ),
+        (
+            lambda: plot_tangents(lambda w: 1e308 if w > 0 else -1e308, [-1.0, 1.0], [0, 0]),
+            r"^f must be within a range that float64 can draw, got tuple \(-1e\+308, 1e\+308\)$",
+        ),
+    ],
+)
+def test_ranges_that_cannot_be_drawn_are_refused(draw: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        draw()  # type: ignore[operator]
+
+
+def test_plot_tangents_refuses_a_point_where_f_is_undefined() -> None:
+    with pytest.raises(
+        ValueError, match=r"^f could not be evaluated at 0\.0: float division by zero$"
+    ):
+        plot_tangents(lambda w: 1 / w, [0.0], [1.0])  # the slope given, f(0) still needed
+    with pytest.raises(ValueError, match=r"^f is undefined at x=0\.0: "):
+        plot_tangents(lambda w: 1 / w, [0.0])  # the slope computed: derivative() refuses
+
+
+def test_a_single_far_point_is_drawn_around_itself() -> None:
+    fig = plot_tangents(lambda w: 2 * w, [1e300], [2.0])
+    low, high = fig.axes[0].get_xlim()
+    assert low < 1e300 < high and math.isfinite(high - low)
