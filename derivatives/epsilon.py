@@ -752,7 +752,9 @@ def _quotient(f: _Counted, x: float, fx: float, h: float, side: int) -> _Level:
     return _Level(h, side * change / h, change, noise, max(abs(fx), abs(moved)))
 
 
-def _descend(f: _Counted, x: float, fx: float, side: int) -> tuple[list[_Level], _Best]:
+def _descend(
+    f: _Counted, x: float, fx: float, side: int, start: float
+) -> tuple[list[_Level], _Best]:
     """Richardson extrapolation over the steps ``h0 / 2**k`` (Ridders' method).
 
     Each new quotient extends a tableau that cancels the error terms ``h**2, h**4, ...``
@@ -765,7 +767,7 @@ def _descend(f: _Counted, x: float, fx: float, side: int) -> tuple[list[_Level],
     best = _Best(math.nan, math.inf, 0.0, 0.0)
     previous: list[float] = []
     worse = 0
-    h = 2.0 ** math.floor(math.log2(max(abs(x), 1.0) / 4))
+    h = start
     for _ in range(_MAX_LEVELS):
         h /= 2
         if x + h == x or x - h == x or h < sys.float_info.min:
@@ -826,13 +828,18 @@ class _Best(NamedTuple):
 def _careful(f: _Counted, x: float, fx: float) -> DerivativeEstimate:
     """Central extrapolation; at the edge of the domain of f, one-sided (forward, backward)."""
     seen: list[_Level] = []
-    for side in (0, 1, -1):
-        levels, best = _descend(f, x, fx, side)
+    start = 2.0 ** math.floor(math.log2(max(abs(x), 1.0) / 4))
+    candidate = _Best(math.nan, math.inf, 0.0, 0.0)  # the best whose error can be believed
+    for side in (0, 0, 0, 1, -1):
+        levels, best = _descend(f, x, fx, side, start if side == 0 else 2 * start)
         seen = seen or levels
         if levels and best.error <= _tolerance(best.value, best.near, x):
-            if side == 0 and not _confirmed(f, x, best):
-                continue  # fooled by a function that oscillates faster than the steps
-            return DerivativeEstimate(best.value, best.error, f.evaluations, True)
+            if side != 0 or _confirmed(f, x, best):
+                return DerivativeEstimate(best.value, best.error, f.evaluations, True)
+            start = best.h / 2  # fooled by quotients that agree by chance: look further down
+            continue
+        if levels and _relative(best, x) < _relative(candidate, x):
+            candidate = best
         if levels and side == 0 and len(levels) > 8:
             break  # central quotients exist down to tiny steps: one-sided ones will not help
     if not seen:
@@ -840,19 +847,32 @@ def _careful(f: _Counted, x: float, fx: float) -> DerivativeEstimate:
             f"no finite-difference stencil around x={x!r} stays inside the domain of f"
         )
     _diagnose(seen, x)
-    value = best.value if math.isfinite(best.value) else seen[-1].quotient
-    return DerivativeEstimate(value, best.error, f.evaluations, False)
+    if math.isfinite(candidate.value) and _confirmed(f, x, candidate):
+        return DerivativeEstimate(candidate.value, candidate.error, f.evaluations, False)
+    return DerivativeEstimate(seen[-1].quotient, math.inf, f.evaluations, False)
 
 
 def _confirmed(f: _Counted, x: float, best: _Best) -> bool:
-    """Whether the order-6 stencil at the chosen step agrees (it adds the points x +- 3h)."""
+    """Whether f is smooth at the chosen step, rather than the quotients agreeing by chance.
+
+    Two checks, which add at most the points ``x +- 3h`` and ``x +- h/2``: the order-6 stencil
+    at the step agrees with the extrapolated value, and the quotients at ``2h``, ``h`` and
+    ``h/2`` behave as ``D(h) = f'(x) + c h**2 + ...`` does: each change a quarter of the one
+    before (or both lost in rounding).
+    """
     h = best.h
     try:
-        d1, d2, d3 = ((f(x + k * h) - f(x - k * h)) / (2 * k * h) for k in (1, 2, 3))
+        d = {k: (f(x + k * h) - f(x - k * h)) / (2 * k * h) for k in (0.5, 1, 2, 3)}
     except ValueError:
         return True  # the domain ends within 3h: nothing to compare with
-    order6 = (15 * d1 - 6 * d2 + d3) / 10
-    return abs(order6 - best.value) <= 10 * best.error + _tolerance(best.value, best.near, x)
+    allowed = 10 * best.error + _tolerance(best.value, best.near, x)
+    order6 = (15 * d[1] - 6 * d[2] + d[3]) / 10
+    if abs(order6 - best.value) > allowed:
+        return False
+    wide, narrow = d[2] - d[1], d[1] - d[0.5]
+    if abs(wide) <= allowed:
+        return True  # the quotients already agree to within what is asked
+    return narrow != 0 and 2 <= wide / narrow <= 8
 
 
 def _diagnose(levels: list[_Level], x: float) -> None:

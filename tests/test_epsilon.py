@@ -985,7 +985,9 @@ def test_zero_dimensional_arrays_are_numbers_for_every_helper() -> None:
 # -- Property: right within the stated error, or refused ---------------------------------------
 
 # Pairs (float function, SymPy function). The first layer maps any real to a bounded range, and
-# each later layer is well conditioned there, so the float function is the exact one to rounding.
+# each later layer is well conditioned there (no zero of the function inside |t| <= pi/2, where
+# cos or t**3 - 2t would turn the rounding of their input into a large relative error), so the
+# float function is the exact one to a few units in the last place.
 BOUNDED = [
     (math.sin, sp.sin),
     (math.cos, sp.cos),
@@ -994,9 +996,11 @@ BOUNDED = [
     (sigmoid, lambda s: 1 / (1 + sp.exp(-s))),
 ]
 SMOOTH_ON_BOUNDED = [
-    *BOUNDED,
+    (math.sin, sp.sin),
+    (math.tanh, sp.tanh),
+    (math.atan, sp.atan),
+    (sigmoid, lambda s: 1 / (1 + sp.exp(-s))),
     (math.exp, sp.exp),
-    (lambda t: t**3 - 2 * t, lambda s: s**3 - 2 * s),
     (lambda t: math.sqrt(1 + t * t), lambda s: sp.sqrt(1 + s * s)),
     (lambda t: math.log(3 + t), lambda s: sp.log(3 + s)),
     (lambda t: 1 / (2 + t), lambda s: 1 / (2 + s)),
@@ -1032,5 +1036,9 @@ def test_derivative_is_within_its_stated_error_or_refuses(
         result = derivative_estimate(f, x)
     except ValueError:
         return  # refused: allowed by the contract
-    assert result.converged
-    assert abs(result.value - exact) <= result.error
+    assert abs(result.value - exact) <= result.error  # honest, converged or not
+    if result.converged:  # and then within the contract
+        assert result.error <= 1e-8 * max(abs(exact), abs(f(x)) / max(abs(x), 1))
+    else:  # derivative() refuses what derivative_estimate cannot vouch for
+        with pytest.raises(ValueError, match=r"^the estimates of f'\(.*\) did not converge"):
+            derivative(f, x)
