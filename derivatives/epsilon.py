@@ -234,7 +234,8 @@ def central_difference(
         ``eps_mach**(1/(order + 1)) / 2 * max(|x|, 1)`` rounded down to a power of two,
         so that the offsets ``k * h`` are exact.
     order : int, default 2
-        Order of accuracy of the stencil: 2, 4 or 6. It uses ``order`` evaluations of ``f``.
+        Order of accuracy of the stencil: 2, 4 or 6. It uses ``order`` evaluations of ``f``
+        around ``x``, after ``f(x)`` itself (a function undefined at ``x`` is refused).
 
     Returns
     -------
@@ -351,24 +352,21 @@ def derivative(
     """Estimate ``f'(x)`` by one of the finite-difference methods.
 
     With the defaults, ``derivative(f, x)`` is the accurate choice for a function of real
-    numbers: the order-6 central stencil
-    ``(45 (f(x+h) - f(x-h)) - 9 (f(x+2h) - f(x-2h)) + (f(x+3h) - f(x-3h))) / (60 h)``,
-    six evaluations of ``f``, about 13 correct digits on smooth functions.
+    numbers: the value of :func:`derivative_estimate`, which it returns only when that has
+    converged. **Contract**: where ``f`` is smooth near ``x`` the result is within 1e-8 of
+    ``f'(x)`` (relative; where the slope is near 0, absolute on the scale
+    ``|f| / max(|x|, 1)``); where it cannot vouch for that it raises ``ValueError`` and says
+    why: ``f`` undefined at ``x``, a pole or jump at or near ``x``, an infinite slope, or no
+    convergence.
 
-    The step is ``eps_mach**(1/7) / 2 * scale`` rounded down to a power of two, where the
-    scale is ``|x|``: functions such as ``log``, ``sqrt``, ``1/x`` and powers change on the
-    scale of ``x`` itself. At ``x = 0``, where ``|x|`` tells nothing, the scale is 1. Close to
-    0 (``|x| < 1e-3``) a function may instead change on a scale of 1 (``exp``, ``cos``), and a
-    step on the scale of ``x`` can then be too small for ``f`` to move at all: if it does not,
-    the step is taken on a scale of 1e-3 instead (six more evaluations). If a point of the
-    stencil falls outside the domain of ``f`` (``f`` raises ``ValueError``,
-    ``ZeroDivisionError`` or ``OverflowError``, or returns nan, inf or a complex number), the
-    step shrinks by factors of 16; if no central stencil fits, a one-sided stencil of order 4
-    looks forward, then backward.
-
-    Six evaluations cannot serve every function at every point: a function that changes on a
-    scale of 1 keeps about 8 digits at ``x`` between 1e-8 and 1e-3, where the step follows
-    ``x``. There, pass ``eps`` or use the complex step for more.
+    On smooth functions it costs seven evaluations of ``f`` (``f(x)``, then the order-6
+    central stencil
+    ``(45 (f(x+h) - f(x-h)) - 9 (f(x+2h) - f(x-2h)) + (f(x+3h) - f(x-3h))) / (60 h)``)
+    and keeps about 13 digits. The step is ``eps_mach**(1/7) / 2 * scale`` rounded down to a
+    power of two, where the scale is ``|x|`` (1 at ``x = 0``; near 0 also 1e-3, for functions
+    such as ``exp`` that change on a scale of 1). Where that step does not suit ``f`` (large
+    ``|x|``, a pole or the edge of the domain nearby), the step is found by Richardson
+    extrapolation over shrinking steps, at a few dozen evaluations.
 
     Parameters
     ----------
@@ -396,9 +394,9 @@ def derivative(
         If ``f`` is not callable, ``x`` or ``eps`` is not a real number, or ``f`` does not
         return a real number (a complex one for ``method="complex"``).
     ValueError
-        If ``x`` or ``eps`` is not finite, ``eps`` is not positive, ``method`` is unknown, or
-        ``f`` cannot be evaluated (with the default method: no stencil around ``x`` stays
-        inside the domain of ``f``).
+        If ``x`` or ``eps`` is not finite, ``eps`` is not positive or does not move ``x``,
+        ``method`` is unknown, or ``f`` cannot be evaluated; with the default method, whenever
+        :func:`derivative_estimate` raises or does not converge.
 
     Examples
     --------
