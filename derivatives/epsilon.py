@@ -179,8 +179,9 @@ def forward_difference(
     x : real number
         The point; ints, floats, NumPy scalars and fractions are converted to float.
     eps : real number, default 0.001
-        The nudge, a positive finite number. A nudge too small to change ``x`` in floating
-        point gives exactly 0, which is the honest answer of the formula.
+        The nudge, a positive finite number. A nudge that float64 cannot apply to ``x``
+        (``x + eps == x``, a subnormal ``eps``, or ``x + eps - x`` off by more than a factor
+        of 2) is refused: the formula would divide a change that did not happen by ``eps``.
 
     Returns
     -------
@@ -193,8 +194,8 @@ def forward_difference(
         If ``f`` is not callable, ``x`` or ``eps`` is not a real number, or ``f`` does not
         return a real number.
     ValueError
-        If ``x`` or ``eps`` is not finite, ``eps`` is not positive, or ``f`` cannot be
-        evaluated (it raises a math error or returns nan or inf).
+        If ``x`` or ``eps`` is not finite, ``eps`` is not positive or cannot move ``x``, or
+        ``f`` cannot be evaluated (it raises a math error or returns nan or inf).
 
     Examples
     --------
