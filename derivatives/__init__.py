@@ -30,9 +30,11 @@ from typing import TYPE_CHECKING, Any
 from derivatives import chain_rule, display, epsilon, forward_mode, nn
 from derivatives.chain_rule import Value, backward, graph_table, topological_order
 from derivatives.epsilon import (
+    DerivativeEstimate,
     central_difference,
     complex_step,
     derivative,
+    derivative_estimate,
     forward_difference,
     nudge,
     numerical_gradient,
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MLP",
+    "DerivativeEstimate",
     "Dual",
     "Value",
     "backward",
@@ -54,6 +57,7 @@ __all__ = [
     "chain_rule",
     "complex_step",
     "derivative",
+    "derivative_estimate",
     "display",
     "epsilon",
     "forward_difference",

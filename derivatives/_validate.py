@@ -136,6 +136,7 @@ def instance(value: object, kind: type[T], name: str, expected: str) -> T:
 
 def choice(value: object, name: str, choices: Sequence[T]) -> T:
     """The entry of `choices` equal to `value` (a ``str`` or an integer, not a ``bool``)."""
+    value = unwrap(value)
     allowed = isinstance(value, str | numbers.Integral) and not isinstance(value, bool)
     if not allowed or value not in choices:
         listed = ", ".join(repr(c) for c in choices)

@@ -47,7 +47,9 @@ __all__ = [
     "Nudge",
     "central_difference",
     "complex_step",
+    "DerivativeEstimate",
     "derivative",
+    "derivative_estimate",
     "forward_difference",
     "forward_gradient",
     "nudge",
@@ -66,13 +68,21 @@ _CENTRAL: dict[int, tuple[int, tuple[int, ...]]] = {
     4: (12, (8, -1)),
     6: (60, (45, -9, 1)),
 }
-# Forward stencil of order 4 on the points x, x + h, ..., x + 4*h (a negative h looks backward).
-_ONE_SIDED = (12, (-25, 48, -36, 16, -3))
 # Below this |x|, derivative() also tries a step on this scale if f does not move over one
 # on the scale of x (and uses a scale of 1 at x = 0).
 _SCALE_FLOOR = 1e-3
-# Near the edge of a domain, derivative() divides the step by 16 up to this many times.
-_SHRINKS = 8
+# The contract of derivative(): within this relative error, or refused.
+_RTOL = 1e-8
+# What rounding can do to one value of f, relative to |f|: a function computed in several
+# operations, or from an argument that was itself rounded, is off by some units in the last
+# place, not half of one. Error estimates count this many.
+_ROUNDING = 64 * _EPS_MACH
+# The careful path halves the step at most this many times, extrapolating over at most
+# this many columns.
+_MAX_LEVELS = 200
+_COLUMNS = 6
+# Quotients that grew at each of this many halvings of the step mean no slope (see _diagnose).
+_GROWTH_LEVELS = 12
 
 
 class Nudge(NamedTuple):
@@ -96,6 +106,23 @@ class Nudge(NamedTuple):
     def change(self) -> float:
         """``f_w_eps - f_w``, how much ``f`` moved (roughly ``k * eps``)."""
         return self.f_w_eps - self.f_w
+
+
+class DerivativeEstimate(NamedTuple):
+    """What :func:`derivative_estimate` found: the estimate and how far it can be trusted.
+
+    The fields match those of ``scipy.differentiate.derivative``'s result (``df``, ``error``,
+    ``nfev``, ``success``) under plain names.
+    """
+
+    value: float
+    """The estimate of ``f'(x)``."""
+    error: float
+    """An estimate of ``|value - f'(x)|``: the spread of the extrapolations, plus rounding."""
+    evaluations: int
+    """How many times ``f`` was called."""
+    converged: bool
+    """Whether ``error`` is within 1e-8 of the slope (see :func:`derivative_estimate`)."""
 
 
 def nudge(f: Callable[[float], object], w: SupportsFloat, eps: SupportsFloat = 0.001) -> Nudge:
@@ -152,8 +179,9 @@ def forward_difference(
     x : real number
         The point; ints, floats, NumPy scalars and fractions are converted to float.
     eps : real number, default 0.001
-        The nudge, a positive finite number. A nudge too small to change ``x`` in floating
-        point gives exactly 0, which is the honest answer of the formula.
+        The nudge, a positive finite number. A nudge that float64 cannot apply to ``x``
+        (``x + eps == x``, a subnormal ``eps``, or ``x + eps - x`` off by more than a factor
+        of 2) is refused: the formula would divide a change that did not happen by ``eps``.
 
     Returns
     -------
@@ -166,8 +194,8 @@ def forward_difference(
         If ``f`` is not callable, ``x`` or ``eps`` is not a real number, or ``f`` does not
         return a real number.
     ValueError
-        If ``x`` or ``eps`` is not finite, ``eps`` is not positive, or ``f`` cannot be
-        evaluated (it raises a math error or returns nan or inf).
+        If ``x`` or ``eps`` is not finite, ``eps`` is not positive or cannot move ``x``, or
+        ``f`` cannot be evaluated (it raises a math error or returns nan or inf).
 
     Examples
     --------
@@ -207,7 +235,8 @@ def central_difference(
         ``eps_mach**(1/(order + 1)) / 2 * max(|x|, 1)`` rounded down to a power of two,
         so that the offsets ``k * h`` are exact.
     order : int, default 2
-        Order of accuracy of the stencil: 2, 4 or 6. It uses ``order`` evaluations of ``f``.
+        Order of accuracy of the stencil: 2, 4 or 6. It uses ``order`` evaluations of ``f``
+        around ``x``, after ``f(x)`` itself (a function undefined at ``x`` is refused).
 
     Returns
     -------
@@ -239,6 +268,8 @@ def central_difference(
     point = real(x, "x")
     order = choice(order, "order", _ORDERS)
     step = _default_step(int(order), max(abs(point), 1.0)) if eps is None else positive(eps, "eps")
+    _moves(point, step, "eps")
+    _defined_at(_Counted(f), point)
     return _central(f, point, step, int(order))
 
 
@@ -286,7 +317,21 @@ def complex_step(
     -0.25
     """
     function(f, "f")
-    z = complex(real(x, "x"), positive(h, "h"))
+    point, step = real(x, "x"), positive(h, "h")
+    if step < sys.float_info.min:
+        raise value_error("h", f"at least {sys.float_info.min!r} (not subnormal)", h)
+    at_x = _complex_call(f, complex(point, 0.0))
+    if not math.isfinite(abs(at_x)) or abs(at_x.imag) > 1e-12 * abs(at_x):
+        raise ValueError(
+            f"f must be real at x for the complex step, got f({point!r}) = {at_x!r} "
+            f"(the complex step assumes f maps real numbers to real numbers near x)"
+        )
+    z = complex(point, step)
+    return real(_complex_call(f, z).imag / step, "the complex-step derivative")
+
+
+def _complex_call(f: Callable[[complex], object], z: complex) -> complex:
+    """``f(z)`` as a complex number; math errors become ValueError."""
     try:
         value = f(z)
     except TypeError as error:
@@ -296,7 +341,7 @@ def complex_step(
         ) from error
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise ValueError(f"f could not be evaluated at {z!r}: {error}") from error
-    return real(_as_complex(value, z).imag / z.imag, "the complex-step derivative")
+    return _as_complex(value, z)
 
 
 def derivative(
@@ -308,24 +353,21 @@ def derivative(
     """Estimate ``f'(x)`` by one of the finite-difference methods.
 
     With the defaults, ``derivative(f, x)`` is the accurate choice for a function of real
-    numbers: the order-6 central stencil
-    ``(45 (f(x+h) - f(x-h)) - 9 (f(x+2h) - f(x-2h)) + (f(x+3h) - f(x-3h))) / (60 h)``,
-    six evaluations of ``f``, about 13 correct digits on smooth functions.
+    numbers: the value of :func:`derivative_estimate`, which it returns only when that has
+    converged. **Contract**: where ``f`` is smooth near ``x`` the result is within 1e-8 of
+    ``f'(x)`` (relative; where the slope is near 0, absolute on the scale
+    ``|f| / max(|x|, 1)``); where it cannot vouch for that it raises ``ValueError`` and says
+    why: ``f`` undefined at ``x``, a pole or jump at or near ``x``, an infinite slope, or no
+    convergence.
 
-    The step is ``eps_mach**(1/7) / 2 * scale`` rounded down to a power of two, where the
-    scale is ``|x|``: functions such as ``log``, ``sqrt``, ``1/x`` and powers change on the
-    scale of ``x`` itself. At ``x = 0``, where ``|x|`` tells nothing, the scale is 1. Close to
-    0 (``|x| < 1e-3``) a function may instead change on a scale of 1 (``exp``, ``cos``), and a
-    step on the scale of ``x`` can then be too small for ``f`` to move at all: if it does not,
-    the step is taken on a scale of 1e-3 instead (six more evaluations). If a point of the
-    stencil falls outside the domain of ``f`` (``f`` raises ``ValueError``,
-    ``ZeroDivisionError`` or ``OverflowError``, or returns nan, inf or a complex number), the
-    step shrinks by factors of 16; if no central stencil fits, a one-sided stencil of order 4
-    looks forward, then backward.
-
-    Six evaluations cannot serve every function at every point: a function that changes on a
-    scale of 1 keeps about 8 digits at ``x`` between 1e-8 and 1e-3, where the step follows
-    ``x``. There, pass ``eps`` or use the complex step for more.
+    On smooth functions it costs seven evaluations of ``f`` (``f(x)``, then the order-6
+    central stencil
+    ``(45 (f(x+h) - f(x-h)) - 9 (f(x+2h) - f(x-2h)) + (f(x+3h) - f(x-3h))) / (60 h)``)
+    and keeps about 13 digits. The step is ``eps_mach**(1/7) / 2 * scale`` rounded down to a
+    power of two, where the scale is ``|x|`` (1 at ``x = 0``; near 0 also 1e-3, for functions
+    such as ``exp`` that change on a scale of 1). Where that step does not suit ``f`` (large
+    ``|x|``, a pole or the edge of the domain nearby), the step is found by Richardson
+    extrapolation over shrinking steps, at a few dozen evaluations.
 
     Parameters
     ----------
@@ -353,9 +395,9 @@ def derivative(
         If ``f`` is not callable, ``x`` or ``eps`` is not a real number, or ``f`` does not
         return a real number (a complex one for ``method="complex"``).
     ValueError
-        If ``x`` or ``eps`` is not finite, ``eps`` is not positive, ``method`` is unknown, or
-        ``f`` cannot be evaluated (with the default method: no stencil around ``x`` stays
-        inside the domain of ``f``).
+        If ``x`` or ``eps`` is not finite, ``eps`` is not positive or does not move ``x``,
+        ``method`` is unknown, or ``f`` cannot be evaluated; with the default method, whenever
+        :func:`derivative_estimate` raises or does not converge.
 
     Examples
     --------
@@ -384,7 +426,85 @@ def derivative(
         return complex_step(f, point) if step is None else complex_step(f, point, step)
     if step is not None:
         return central_difference(f, point, step)
-    return _accurate_derivative(f, point)
+    result = derivative_estimate(f, point)
+    if not result.converged:
+        raise ValueError(
+            f"the estimates of f'({point!r}) did not converge: the best, {result.value!r}, "
+            f"has an estimated error of {result.error:.1e}, more than 1e-8 of the slope"
+        )
+    return result.value
+
+
+def derivative_estimate(f: Callable[[float], object], x: SupportsFloat) -> DerivativeEstimate:
+    """Estimate ``f'(x)`` together with its error, or refuse where f has no slope to estimate.
+
+    First ``f(x)`` itself: a function undefined at ``x`` has no derivative there, whatever it
+    does nearby. Then the fast path: the order-6 central stencil (six more evaluations) with
+    the step of :func:`derivative`. The same six values also give the order-4 stencil; the
+    distance between the two, plus what rounding can do, is the error estimate. If that is
+    within the contract, the order-6 value is returned.
+
+    Otherwise (a step too large for how fast f changes, as for ``exp`` near 700 or ``sin``
+    near 1e4; a pole within the stencil; the edge of the domain) the careful path takes over:
+    Richardson extrapolation over the steps ``h0 / 2**k`` from ``h0`` about ``max(|x|, 1) / 8``
+    down (Ridders' method), skipping steps whose points leave the domain, keeping the entry
+    whose spread to its neighbours is smallest, and stopping once rounding makes the
+    estimates worse. Where no central step fits, the same runs one-sided, forward then
+    backward.
+
+    **Contract**: when ``converged`` is True, ``|value - f'(x)| <= error <= 1e-8 * max(|f'(x)|,
+    |f| / max(|x|, 1))`` with ``|f|`` measured at and next to ``x`` (the second term matters
+    where the slope is near 0). The error estimate is a careful guess from the function's
+    values, not a proof: a function that hides structure between the points it is sampled
+    at can fool it.
+
+    Parameters
+    ----------
+    f : callable
+        A function of one real number that returns a real number.
+    x : real number
+        The point; ints, floats, NumPy scalars, 0-d arrays and fractions are converted to float.
+
+    Returns
+    -------
+    DerivativeEstimate
+        ``(value, error, evaluations, converged)``. ``converged`` is False when the estimates
+        did not settle within the contract (``value`` is then the best one found).
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable, ``x`` is not a real number, or ``f`` does not return a real
+        number.
+    ValueError
+        If ``x`` is not finite; if ``f`` is undefined at ``x`` (it raises a math error or
+        returns nan or inf); if no step around ``x`` stays inside the domain of ``f``; if
+        the difference quotients grow without bound as the step shrinks, which means a pole or
+        jump at or near ``x`` (the values of ``f`` on the two sides stay apart) or an infinite
+        slope (they close up, as ``sqrt`` at 0).
+
+    Examples
+    --------
+    >>> import math
+    >>> result = derivative_estimate(math.exp, 1.0)
+    >>> abs(result.value - math.e) <= result.error < 1e-8 * math.e, result.evaluations
+    (True, 7)
+
+    Far from 0 the fast step is too large for ``exp``; the careful path finds a smaller one:
+
+    >>> result = derivative_estimate(math.exp, 700.0)
+    >>> abs(result.value / math.exp(700.0) - 1) < 1e-8, result.converged
+    (True, True)
+    >>> derivative_estimate(math.sqrt, 0.0)
+    Traceback (most recent call last):
+        ...
+    ValueError: f has an infinite slope at x=0.0: ...
+    """
+    function(f, "f")
+    point = real(x, "x")
+    counted = _Counted(f)
+    fx = _defined_at(counted, point)
+    return _fast(counted, point, fx) or _careful(counted, point, fx)
 
 
 def partial_difference(
@@ -485,7 +605,19 @@ def numerical_gradient(
 # -- Stencils ----------------------------------------------------------------------------------
 
 
+def _moves(x: float, step: float, name: str) -> None:
+    """Refuse a step that underflows or that moves ``x`` by far from itself in float64."""
+    if step < sys.float_info.min:
+        raise value_error(name, f"at least {sys.float_info.min!r} (not subnormal)", step)
+    moved = (x + step) - x
+    if not 0.5 * step <= moved <= 2 * step:
+        raise value_error(
+            name, f"a step that moves x={x!r} in float64 (x + {name} is {x + step!r})", step
+        )
+
+
 def _nudge(f: Callable[[float], object], w: float, eps: float) -> Nudge:
+    _moves(w, eps, "eps")
     f_w = _call(f, w)
     f_w_eps = _call(f, w + eps)
     return Nudge(w, eps, f_w, f_w_eps, real((f_w_eps - f_w) / eps, "the difference quotient"))
@@ -530,46 +662,231 @@ def _default_step(order: int, scale: float) -> float:
     return 2.0 ** math.floor(math.log2(target)) if target > 0 else 0.0
 
 
-def _steps_for(x: float, scale: float) -> list[float]:
-    """Steps for the order-6 stencil around ``x``: the preferred one, then smaller ones."""
-    steps = [_default_step(6, scale)]
-    for _ in range(_SHRINKS):
-        steps.append(steps[-1] / 16)  # the domain may end close to x
-    return [h for h in steps if x + h != x and x - h != x]
+class _Counted:
+    """``f`` as a function of floats that remembers and counts its evaluations.
+
+    Math errors of ``f`` become ValueError, and are remembered too.
+    """
+
+    def __init__(self, f: Callable[[float], object]) -> None:
+        self.f, self.evaluations = f, 0
+        self.seen: dict[float, float | ValueError] = {}
+
+    def __call__(self, point: float) -> float:
+        if point not in self.seen:
+            self.evaluations += 1
+            try:
+                self.seen[point] = _call(self.f, point)
+            except ValueError as error:
+                self.seen[point] = error
+        value = self.seen[point]
+        if isinstance(value, ValueError):
+            raise value
+        return value
 
 
-def _accurate_derivative(f: Callable[[float], object], x: float) -> float:
-    """Order-6 central stencil with a step on the scale of ``x`` (1 at 0, see derivative)."""
-    if 0 < abs(x) < _SCALE_FLOOR:
-        # Near 0, f may change on the scale of x (1/x, log, sqrt) or on a scale of 1 (exp,
-        # cos). The small step suits the first kind. If rounding the values of f could move
-        # its estimate by more than a millionth, f is of the second kind: step up.
+def _defined_at(f: _Counted, x: float) -> float:
+    """``f(x)``: a derivative at a point where f is undefined is refused, whatever f does nearby."""
+    try:
+        return f(x)
+    except ValueError as error:
+        raise ValueError(f"f is undefined at x={x!r}: {error}") from error
+
+
+def _tolerance(value: float, near: float, x: float) -> float:
+    """What the contract allows: 1e-8 of the slope, or of ``|f| / max(|x|, 1)`` near x."""
+    return _RTOL * max(abs(value), near / max(abs(x), 1.0))
+
+
+def _fast_scales(x: float) -> list[float]:
+    """Scales of the order-6 stencil tried first (see derivative)."""
+    if x == 0:
+        return [1.0]
+    if abs(x) < _SCALE_FLOOR:
+        return [abs(x), _SCALE_FLOOR]
+    return [abs(x)]
+
+
+def _fast(f: _Counted, x: float, fx: float) -> DerivativeEstimate | None:
+    """The order-6 stencil, verified against the order-4 one from the same six values."""
+    for scale in _fast_scales(x):
+        h = _default_step(6, scale)
+        if h == 0 or x + h == x or x - h == x:
+            continue
         try:
-            estimate, noise = _stencils(f, x, abs(x))
-        except ValueError:  # no step on the scale of x fits: tiny x, or the domain's edge
-            noise, estimate = math.inf, 0.0
-        if noise <= 1e-6 * abs(estimate):
-            return estimate
-    return _stencils(f, x, 1.0 if x == 0 else max(abs(x), _SCALE_FLOOR))[0]
+            up, down = [f(x + k * h) for k in (1, 2, 3)], [f(x - k * h) for k in (1, 2, 3)]
+        except ValueError:  # the stencil leaves the domain of f: the careful path shrinks it
+            return None
+        d1, d2, d3 = (
+            (u - v) / (2 * k * h) for k, (u, v) in enumerate(zip(up, down, strict=True), 1)
+        )
+        order6 = (15 * d1 - 6 * d2 + d3) / 10
+        noise = _ROUNDING * sum(abs(u) + abs(v) for u, v in zip(up, down, strict=True)) / h
+        error = abs(order6 - (4 * d1 - d2) / 3) + noise
+        near = max(abs(fx), abs(up[0]), abs(down[0]))
+        if math.isfinite(order6) and error <= _tolerance(order6, near, x):
+            return DerivativeEstimate(order6, error, f.evaluations, True)
+    return None
 
 
-def _stencils(f: Callable[[float], object], x: float, scale: float) -> tuple[float, float]:
-    """The first stencil that stays inside the domain of ``f``: central, else one-sided."""
-    steps = _steps_for(x, scale)
-    central = [(_central_points(6), _CENTRAL[6][0], h) for h in steps]
-    forward = [(list(enumerate(_ONE_SIDED[1])), _ONE_SIDED[0], h) for h in steps]
-    backward = [(points, denominator, -h) for points, denominator, h in forward]
-    problem: Exception | None = None
-    for points, denominator, h in central + forward + backward:
+class _Level(NamedTuple):
+    """One step of the careful path: the difference quotient and what it was made of."""
+
+    h: float
+    quotient: float
+    change: float  # f(x + h) - f(x - h), or f(x + h) - f(x) one-sided
+    noise: float  # what rounding the values of f can do to the quotient
+    near: float  # the largest |f| at x and the points of this step
+
+
+def _quotient(f: _Counted, x: float, fx: float, h: float, side: int) -> _Level:
+    """Central (side 0) or one-sided (side +1 or -1) difference quotient with step ``h``."""
+    if side == 0:
+        up, down = f(x + h), f(x - h)
+        noise = _ROUNDING * (abs(up) + abs(down)) / h
+        return _Level(h, (up - down) / (2 * h), up - down, noise, max(abs(fx), abs(up), abs(down)))
+    moved = f(x + side * h)
+    change = moved - fx
+    noise = _ROUNDING * (abs(moved) + abs(fx)) / h
+    return _Level(h, side * change / h, change, noise, max(abs(fx), abs(moved)))
+
+
+def _descend(
+    f: _Counted, x: float, fx: float, side: int, start: float
+) -> tuple[list[_Level], _Best]:
+    """Richardson extrapolation over the steps ``h0 / 2**k`` (Ridders' method).
+
+    Each new quotient extends a tableau that cancels the error terms ``h**2, h**4, ...``
+    (central) or ``h, h**2, ...`` (one-sided); the error of each entry is estimated from its
+    distance to its neighbours, plus rounding. Steps whose points leave the domain of ``f``
+    are skipped. Returns the quotients computed and the entry with the smallest error.
+    """
+    ratio = 4.0 if side == 0 else 2.0
+    levels: list[_Level] = []
+    best = _Best(math.nan, math.inf, 0.0, 0.0)
+    previous: list[float] = []
+    worse = 0
+    h = start
+    for _ in range(_MAX_LEVELS):
+        h /= 2
+        if x + h == x or x - h == x or h < sys.float_info.min:
+            break
         try:
-            return _stencil(f, x, h, points, denominator)
-        except (TypeError, ValueError) as error:  # a point lies outside the domain of f
-            problem = error
-    _call(f, x)  # raises the precise error if f fails at x itself
-    raise ValueError(
-        f"no finite-difference stencil around x={x!r} stays inside the domain of f "
-        f"(last problem: {problem})"
-    ) from problem
+            level = _quotient(f, x, fx, h, side)
+        except ValueError:  # outside the domain: a smaller step may fit
+            previous = []
+            continue
+        levels.append(level)
+        row, amplified, found = (
+            [level.quotient],
+            level.noise,
+            _Best(math.nan, math.inf, h, level.near),
+        )
+        for j, before in enumerate(previous[: _COLUMNS - 1], start=1):
+            factor = ratio**j
+            row.append(row[-1] + (row[-1] - before) / (factor - 1))
+            amplified *= (factor + 1) / (factor - 1)
+            spread = max(abs(row[j] - row[j - 1]), abs(row[j] - before))
+            if spread + amplified < found.error:
+                found = _Best(row[j], spread + amplified, h, level.near)
+        previous = row
+        if _relative(found, x) < _relative(best, x):
+            best, worse = found, 0
+        else:
+            worse += 1
+        done = best.error <= _tolerance(best.value, best.near, x)
+        if (done and (worse >= 3 or best.error <= 16 * _EPS_MACH * abs(best.value))) or (
+            level.noise > 1e-2 * max(abs(level.quotient), level.near / max(abs(x), 1.0))
+            or (not done and _unbounded(levels))
+        ):
+            break
+    return levels, best
+
+
+def _unbounded(levels: list[_Level]) -> bool:
+    """Whether the last quotients grew like a power of 1/h at every halving of the step."""
+    last = [abs(level.quotient) for level in levels[-_GROWTH_LEVELS:]]
+    if len(last) < _GROWTH_LEVELS or min(last) == 0:
+        return False
+    return all(1.05 * a < b < 2.5 * a for a, b in zip(last, last[1:], strict=False))
+
+
+def _relative(best: _Best, x: float) -> float:
+    """The error of an entry relative to the scale of the contract (so entries compare)."""
+    scale = _tolerance(best.value, best.near, x) / _RTOL
+    return best.error / scale if scale > 0 else (0.0 if best.error == 0 else math.inf)
+
+
+class _Best(NamedTuple):
+    value: float
+    error: float
+    h: float
+    near: float
+
+
+def _careful(f: _Counted, x: float, fx: float) -> DerivativeEstimate:
+    """Central extrapolation; at the edge of the domain of f, one-sided (forward, backward)."""
+    seen: list[_Level] = []
+    start = 2.0 ** math.floor(math.log2(max(abs(x), 1.0) / 4))
+    candidate = _Best(math.nan, math.inf, 0.0, 0.0)  # the best whose error can be believed
+    for side in (0, 0, 0, 1, -1):
+        levels, best = _descend(f, x, fx, side, start if side == 0 else 2 * start)
+        seen = seen or levels
+        if levels and best.error <= _tolerance(best.value, best.near, x):
+            if side != 0 or _confirmed(f, x, best):
+                return DerivativeEstimate(best.value, best.error, f.evaluations, True)
+            start = best.h / 2  # fooled by quotients that agree by chance: look further down
+            continue
+        if levels and _relative(best, x) < _relative(candidate, x):
+            candidate = best
+        if levels and side == 0 and len(levels) > 8:
+            break  # central quotients exist down to tiny steps: one-sided ones will not help
+    if not seen:
+        raise ValueError(
+            f"no finite-difference stencil around x={x!r} stays inside the domain of f"
+        )
+    _diagnose(seen, x)
+    if math.isfinite(candidate.value) and _confirmed(f, x, candidate):
+        return DerivativeEstimate(candidate.value, candidate.error, f.evaluations, False)
+    return DerivativeEstimate(seen[-1].quotient, math.inf, f.evaluations, False)
+
+
+def _confirmed(f: _Counted, x: float, best: _Best) -> bool:
+    """Whether f is smooth at the chosen step, rather than the quotients agreeing by chance.
+
+    Two checks, which add at most the points ``x +- 3h`` and ``x +- h/2``: the order-6 stencil
+    at the step agrees with the extrapolated value, and the quotients at ``2h``, ``h`` and
+    ``h/2`` behave as ``D(h) = f'(x) + c h**2 + ...`` does: each change a quarter of the one
+    before (or both lost in rounding).
+    """
+    h = best.h
+    try:
+        d = {k: (f(x + k * h) - f(x - k * h)) / (2 * k * h) for k in (0.5, 1, 2, 3)}
+    except ValueError:
+        return True  # the domain ends within 3h: nothing to compare with
+    allowed = 10 * best.error + _tolerance(best.value, best.near, x)
+    order6 = (15 * d[1] - 6 * d[2] + d[3]) / 10
+    if abs(order6 - best.value) > allowed:
+        return False
+    wide, narrow = d[2] - d[1], d[1] - d[0.5]
+    if abs(wide) <= allowed:
+        return True  # the quotients already agree to within what is asked
+    return narrow != 0 and 2 <= wide / narrow <= 8
+
+
+def _diagnose(levels: list[_Level], x: float) -> None:
+    """Raise if the quotients grow without bound as the step shrinks: a jump or a vertical slope."""
+    if _unbounded(levels):
+        first, last = levels[-_GROWTH_LEVELS], levels[-1]
+        if abs(last.change) > 0.6 * abs(first.change):
+            raise ValueError(
+                f"f has a pole or a jump at or near x={x!r}: its values differ by about "
+                f"{abs(last.change):.3g} however close together they are taken"
+            )
+        raise ValueError(
+            f"f has an infinite slope at x={x!r}: the difference quotients grow without bound "
+            f"as the step shrinks (to {last.quotient:.3g} at step {last.h:.3g})"
+        )
 
 
 # -- Input checks ------------------------------------------------------------------------------
@@ -672,6 +989,8 @@ def forward_gradient(
 
         return moved
 
+    for x in coordinates:
+        _moves(x, step, "eps")
     f_point = _call(along(0), coordinates[0])
     return [
         real((_call(along(i), x + step) - f_point) / step, "the difference quotient")
@@ -689,7 +1008,7 @@ def relative_error(a: SupportsFloat, b: SupportsFloat) -> float:
     finite-difference estimate and ``b`` a gradient from backpropagation. Dividing by the
     larger magnitude makes the number independent of units and symmetric in ``a`` and ``b``;
     it lies between 0 (equal) and 2 (equal size, opposite signs). When both are 0 it is 0
-    (the denominator never drops below the smallest normal float, so nothing divides by 0).
+    (computed on copies scaled by a power of two, so subnormal and huge numbers are exact).
     As a rule of thumb for a central difference against backpropagation in float64, below
     about 1e-7 the two agree, and above about 1e-3 one of them is wrong.
 
@@ -701,7 +1020,7 @@ def relative_error(a: SupportsFloat, b: SupportsFloat) -> float:
     Returns
     -------
     float
-        ``|a - b| / max(|a|, |b|, tiny)``, with ``tiny`` the smallest positive normal float.
+        ``|a - b| / max(|a|, |b|)``, and 0 when both are 0.
 
     Raises
     ------
@@ -716,12 +1035,12 @@ def relative_error(a: SupportsFloat, b: SupportsFloat) -> float:
     0.000166639
     >>> relative_error(2.0, -2.0), relative_error(0, 0.0)
     (2.0, 0.0)
-    >>> relative_error(1e-30, 2e-30)
-    0.5
+    >>> relative_error(1e-30, 2e-30), relative_error(1e-310, -1e-310)
+    (0.5, 2.0)
     """
     x, y = real(a, "a"), real(b, "b")
-    largest = max(abs(x), abs(y), sys.float_info.min)
-    difference = abs(x - y)
-    if math.isinf(difference):  # a and b near the float limit, with opposite signs
-        return abs(x / largest - y / largest)
-    return difference / largest
+    largest = max(abs(x), abs(y))
+    if largest == 0:
+        return 0.0
+    shift = -math.frexp(largest)[1]  # scale by a power of two, exactly, to about 1
+    return abs(math.ldexp(x, shift) - math.ldexp(y, shift)) / math.ldexp(largest, shift)

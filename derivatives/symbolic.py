@@ -21,18 +21,26 @@ constants), never strings: no helper turns text into an expression.
 
 from __future__ import annotations
 
-import numbers
-import operator
-from collections.abc import Callable, Collection, Mapping
+import collections
+import functools
+import math
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import sympy
-from sympy.core.function import AppliedUndef
 
-from derivatives._validate import describe, integer, number, type_error, value_error
+from derivatives._validate import (
+    describe,
+    integer,
+    is_real,
+    number,
+    type_error,
+    unwrap,
+    value_error,
+)
 from derivatives.chain_rule import Value, topological_order
 
 __all__ = ["as_function", "derivative", "evaluate", "gradient", "to_sympy"]
@@ -40,7 +48,6 @@ __all__ = ["as_function", "derivative", "evaluate", "gradient", "to_sympy"]
 _MAX_ORDER = 100  # SymPy differentiates once per order: bound the work
 
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
-_UNEVALUATED = (AppliedUndef, sympy.Derivative, sympy.Integral, sympy.Subs)
 
 
 def _as_number(value: object, name: str) -> sympy.Expr:
@@ -67,10 +74,27 @@ def _sympy_number(exact: int | float | Fraction) -> sympy.Expr:
 def _check_expr(expr: object) -> sympy.Expr:
     """Return ``expr`` as a SymPy expression; plain numbers become constants."""
     if isinstance(expr, sympy.Expr):
+        if any(leaf in _NOT_FINITE for leaf in _leaves(expr)):
+            raise value_error("expr", "a formula without nan or infinities", expr)
         return expr
-    if isinstance(expr, numbers.Real) and not isinstance(expr, bool):
-        return _as_number(expr, "expr")
+    if is_real(expr):
+        return _as_number(unwrap(expr), "expr")
     raise type_error("expr", "a SymPy expression", expr)
+
+
+def _leaves(expr: sympy.Basic) -> set[sympy.Basic]:
+    """The distinct nodes without arguments (symbols, numbers) of ``expr``, without recursion."""
+    seen: set[sympy.Basic] = set()
+    leaves: set[sympy.Basic] = set()
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if node not in seen:
+            seen.add(node)
+            pending.extend(node.args)
+            if not node.args:
+                leaves.add(node)
+    return leaves
 
 
 def _check_symbol(value: object, name: str) -> sympy.Symbol:
@@ -80,8 +104,8 @@ def _check_symbol(value: object, name: str) -> sympy.Symbol:
 
 
 def _check_order(n: object) -> int:
-    order = integer(n, "n", minimum=0)
-    if order > _MAX_ORDER:
+    order = integer(n, "n")
+    if not 0 <= order <= _MAX_ORDER:
         raise value_error("n", f"an integer from 0 to {_MAX_ORDER}", n)
     return order
 
@@ -92,9 +116,8 @@ def _check_variables(variables: object) -> tuple[sympy.Symbol, ...]:
     if not variables:
         raise value_error("variables", "a non-empty list or tuple of SymPy Symbols", variables)
     symbols = tuple(_check_symbol(v, f"variables[{i}]") for i, v in enumerate(variables))
-    repeated = sorted({str(s) for s in symbols if symbols.count(s) > 1})
-    if repeated:
-        raise ValueError(f"variables must be distinct, got {', '.join(repeated)} more than once")
+    if len(set(symbols)) != len(symbols):
+        raise value_error("variables", "distinct SymPy Symbols", variables)
     return symbols
 
 
@@ -104,22 +127,32 @@ def _check_values(values: object) -> dict[sympy.Symbol, sympy.Expr]:
     checked = {}
     for key, value in values.items():
         symbol = _check_symbol(key, "each key of values")
-        checked[symbol] = _as_number(value, f"values[{symbol}]")
+        checked[symbol] = _assumed(symbol, _as_number(value, f"values[{symbol}]"), value)
     return checked
 
 
-def _check_covered(expr: sympy.Expr, given: Collection[sympy.Symbol], name: str) -> None:
+def _assumed(symbol: sympy.Symbol, number: sympy.Expr, value: object) -> sympy.Expr:
+    """``number`` if it agrees with what ``symbol`` assumes (positive, integer, ...)."""
+    stated = getattr(symbol, "_assumptions_orig", {})
+    for key, wanted in [*stated.items(), *sorted(symbol.assumptions0.items())]:
+        if getattr(number, f"is_{key}", None) is (not wanted):
+            held = key if wanted else f"not {key}"
+            raise value_error(
+                f"values[{symbol}]", f"a number that is {held}, as {symbol} assumes", value
+            )
+    return number
+
+
+def _check_covered(expr: sympy.Expr, given: object, name: str) -> None:
     """Raise if ``expr`` has a free symbol that ``given`` does not contain."""
-    missing = sorted(str(s) for s in expr.free_symbols if s not in given)
+    symbols = (leaf for leaf in _leaves(expr) if isinstance(leaf, sympy.Symbol))
+    missing = sorted(str(s) for s in symbols if s not in given)  # type: ignore[operator]
     if missing:
-        raise ValueError(f"{name} is missing free symbol(s) of expr: {', '.join(missing)}")
-
-
-def _check_explicit(expr: sympy.Expr) -> None:
-    """Raise if ``expr`` holds something NumPy cannot compute, such as ``f(w)``."""
-    found = sorted(str(part) for part in expr.atoms(*_UNEVALUATED))
-    if found:
-        raise ValueError(f"expr must be an explicit formula, got unevaluated {', '.join(found)}")
+        listed = ", ".join(missing)
+        expected = f"a mapping with a value for each free symbol of expr (missing {listed})"
+        if name == "variables":
+            expected = f"Symbols covering the free symbols of expr (missing {listed})"
+        raise value_error(name, expected, given)
 
 
 def _as_array(value: object, name: str) -> npt.NDArray[np.inexact[Any]]:
@@ -277,11 +310,20 @@ def as_function(
     Division by zero and the like follow NumPy (``inf`` or ``nan`` with a
     ``RuntimeWarning``).
 
+    Unlike :func:`sympy.lambdify`, no source code is generated: the formula
+    is walked once, each SymPy operation looked up (by its class, never by its
+    name) in a fixed table of NumPy functions, and the steps are run in order
+    at each call. A symbol may have any name (``pi``, ``exp``, ``lambda``);
+    anything outside the table is refused here, not when the function runs.
+
     Parameters
     ----------
     expr : sympy.Expr or int or float or fractions.Fraction
-        An explicit formula (no undefined functions or unevaluated
-        derivatives) built from functions NumPy provides.
+        An explicit formula built from ``+ - * / **``, numbers, SymPy's
+        constants (``pi``, ``E``, ``I``), the elementary functions (``exp``,
+        ``log``, trigonometric, hyperbolic and their inverses), ``Abs``,
+        ``sign``, ``floor``, ``ceiling``, ``Max``, ``Min``, ``Heaviside``,
+        ``re``, ``im``, ``conjugate`` and ``Piecewise`` with comparisons.
     *variables : sympy.Symbol
         The distinct arguments of the function; every free symbol of
         ``expr`` must be among them.
@@ -298,11 +340,14 @@ def as_function(
     Raises
     ------
     TypeError
-        If ``expr`` is not a SymPy expression or a real number, or a variable
-        is not a Symbol.
+        If ``expr`` is not a SymPy expression or a real number, contains a
+        function or object outside the table (an undefined function ``f(w)``,
+        a ``Derivative``, ``zeta``, ``gamma``: the message names it), or a
+        variable is not a Symbol.
     ValueError
         If no variable is given, one is repeated, a free symbol of ``expr`` is
-        not among them, or ``expr`` is not an explicit formula.
+        not among them, or a constant of ``expr`` is not a finite float
+        (``nan``, ``zoo``, ``10**400``).
 
     Examples
     --------
@@ -316,12 +361,17 @@ def as_function(
     array([ 0.,  3., 12.])
     >>> as_function(derivative(2 * w, w), w)(np.array([-1.0, 0.0, 5.0]))
     array([2., 2., 2.])
+
+    A symbol named ``pi`` is a variable like any other:
+
+    >>> r = sympy.Symbol("pi")
+    >>> as_function(sympy.pi * r**2, r)(2.0) == np.pi * 4
+    True
     """
     checked = _check_expr(expr)
     symbols = _check_variables(variables)
     _check_covered(checked, symbols, "variables")
-    _check_explicit(checked)
-    compiled = sympy.lambdify(symbols, checked, modules="numpy")
+    steps = _compile(checked, symbols)
     names = ", ".join(str(s) for s in symbols)
 
     def function(*args: npt.ArrayLike) -> float | complex | npt.NDArray[np.inexact[Any]]:
@@ -335,7 +385,7 @@ def as_function(
             raise ValueError(
                 f"arguments ({names}) must broadcast to one shape, got {shapes}"
             ) from None
-        out = np.asarray(compiled(*arrays))
+        out = np.asarray(_run(steps, arrays))
         result = np.broadcast_to(out, shape).astype(np.result_type(out.dtype, np.float64))
         if result.ndim > 0:
             return result
@@ -344,17 +394,169 @@ def as_function(
     return function
 
 
+# -- The fixed table of as_function: SymPy classes to NumPy functions ---------------------------
+
+Step = tuple[Callable[..., Any], tuple[int, ...]]
+
+
+def _sum(*terms: Any) -> Any:
+    return functools.reduce(np.add, terms)
+
+
+def _product(*factors: Any) -> Any:
+    return functools.reduce(np.multiply, factors)
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    return np.power(base, exponent)
+
+
+def _piecewise(*pieces: Any) -> Any:
+    values, conditions = pieces[0::2], pieces[1::2]
+    shape = np.broadcast_shapes(*(np.shape(p) for p in pieces))
+    chosen = np.select(
+        [np.broadcast_to(c, shape) for c in conditions],
+        [np.broadcast_to(v, shape) for v in values],
+        default=np.nan,
+    )
+    return chosen
+
+
+def _heaviside(x: Any, *at_zero: Any) -> Any:
+    return np.heaviside(x, at_zero[0] if at_zero else 0.5)
+
+
+_NUMPY: dict[type, Callable[..., Any]] = {
+    sympy.Add: _sum,
+    sympy.Mul: _product,
+    sympy.Pow: _power,
+    sympy.exp: np.exp,
+    sympy.log: np.log,
+    sympy.sin: np.sin,
+    sympy.cos: np.cos,
+    sympy.tan: np.tan,
+    sympy.cot: lambda x: 1 / np.tan(x),
+    sympy.sec: lambda x: 1 / np.cos(x),
+    sympy.csc: lambda x: 1 / np.sin(x),
+    sympy.asin: np.arcsin,
+    sympy.acos: np.arccos,
+    sympy.atan: np.arctan,
+    sympy.atan2: np.arctan2,
+    sympy.sinh: np.sinh,
+    sympy.cosh: np.cosh,
+    sympy.tanh: np.tanh,
+    sympy.asinh: np.arcsinh,
+    sympy.acosh: np.arccosh,
+    sympy.atanh: np.arctanh,
+    sympy.Abs: np.abs,
+    sympy.sign: np.sign,
+    sympy.floor: np.floor,
+    sympy.ceiling: np.ceil,
+    sympy.Max: lambda *xs: functools.reduce(np.maximum, xs),
+    sympy.Min: lambda *xs: functools.reduce(np.minimum, xs),
+    sympy.Heaviside: _heaviside,
+    sympy.re: np.real,
+    sympy.im: np.imag,
+    sympy.conjugate: np.conjugate,
+    sympy.Piecewise: _piecewise,
+    sympy.StrictGreaterThan: np.greater,
+    sympy.GreaterThan: np.greater_equal,
+    sympy.StrictLessThan: np.less,
+    sympy.LessThan: np.less_equal,
+    sympy.Equality: np.equal,
+    sympy.Unequality: np.not_equal,
+    sympy.And: lambda *xs: functools.reduce(np.logical_and, xs),
+    sympy.Or: lambda *xs: functools.reduce(np.logical_or, xs),
+    sympy.Not: np.logical_not,
+}
+
+
+def _children(node: sympy.Basic) -> tuple[sympy.Basic, ...]:
+    """The operands of ``node``; a Piecewise's are its values and conditions, in turn."""
+    if isinstance(node, sympy.Piecewise):
+        return tuple(part for pair in node.args for part in pair.args)
+    return tuple(node.args)
+
+
+def _constant(node: sympy.Basic) -> complex | bool | None:
+    """The value of a number, a constant such as ``pi`` or a truth value; None otherwise."""
+    if node is sympy.true or node is sympy.false:
+        return bool(node)
+    if node.args or not (isinstance(node, sympy.Expr) and node.is_number):
+        return None
+    if node in _NOT_FINITE:
+        raise value_error("expr", "a formula with finite constants", node)
+    value = complex(node.evalf())
+    if not (math.isfinite(value.real) and math.isfinite(value.imag)):
+        raise value_error("expr", "a formula whose constants fit a float", node)
+    return value.real if value.imag == 0 else value
+
+
+def _compile(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> list[Step]:
+    """``expr`` as steps run in order; the first ``len(symbols)`` values are the arguments.
+
+    Iterative (no recursion limit) and shared subexpressions are computed once.
+    """
+    index: dict[sympy.Basic, int] = {s: i for i, s in enumerate(symbols)}
+    steps: list[Step] = []
+    pending: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+    while pending:
+        node, ready = pending.pop()
+        if node in index:
+            continue
+        value = _constant(node)
+        if value is not None:
+            steps.append((functools.partial(_identity, value), ()))
+        elif not ready:
+            if type(node) not in _NUMPY:
+                name = getattr(node, "func", type(node)).__name__
+                raise type_error(
+                    "expr", f"built from functions as_function can compute (not {name})", node
+                )
+            pending.append((node, True))
+            pending.extend((child, False) for child in reversed(_children(node)))
+            continue
+        else:
+            args = tuple(index[child] for child in _children(node))
+            steps.append((_NUMPY[type(node)], args))
+        index[node] = len(symbols) + len(steps) - 1
+    steps.append((_identity, (index[expr],)))
+    return steps
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _run(steps: list[Step], arguments: list[Any]) -> Any:
+    values = list(arguments)
+    for function, args in steps:
+        values.append(function(*(values[i] for i in args)))
+    return values[-1]
+
+
+def _neg(x: sympy.Expr) -> sympy.Expr:
+    return sympy.Mul(sympy.Integer(-1), x, evaluate=False)
+
+
+def _inverse(x: sympy.Expr) -> sympy.Expr:
+    return sympy.Pow(x, sympy.Integer(-1), evaluate=False)
+
+
 _SYMPY_OPS: dict[str, Callable[..., sympy.Expr]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "neg": operator.neg,
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "tanh": sympy.tanh,
-    "relu": lambda x: sympy.Piecewise((x, x > 0), (0, True)),
-    "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)),
+    "-": lambda x, y: sympy.Add(x, _neg(y), evaluate=False),
+    "*": lambda x, y: sympy.Mul(x, y, evaluate=False),
+    "/": lambda x, y: sympy.Mul(x, _inverse(y), evaluate=False),
+    "neg": _neg,
+    "exp": lambda x: sympy.exp(x, evaluate=False),
+    "log": lambda x: sympy.log(x, evaluate=False),
+    "tanh": lambda x: sympy.tanh(x, evaluate=False),
+    "relu": lambda x: sympy.Piecewise(
+        (x, sympy.StrictGreaterThan(x, 0, evaluate=False)), (0, True), evaluate=False
+    ),
+    "sigmoid": lambda x: _inverse(
+        sympy.Add(sympy.Integer(1), sympy.exp(_neg(x), evaluate=False), evaluate=False)
+    ),
 }
 
 
@@ -368,6 +570,11 @@ def to_sympy(root: Value) -> sympy.Expr:
     substituting the leaves' data reproduces the grads of
     :meth:`~derivatives.chain_rule.Value.backward`. (SymPy 1.13 and later treat ``Integer(6) ==
     6.0`` as False: compare ``float(...)`` with a grad, or substitute the float data.)
+
+    The expression is built as the graph is, without SymPy's automatic simplification
+    (``evaluate=False``), one node at a time and without recursion, and a chain of sums
+    becomes one ``Add``: the time grows in proportion to the size of the graph, even for
+    deep chains of ``tanh`` or ``sigmoid`` and sums of thousands of terms.
 
     Parameters
     ----------
@@ -399,26 +606,40 @@ def to_sympy(root: Value) -> sympy.Expr:
     >>> sympy.diff(expr, sa).subs({sa: 2, sb: -3}), a.grad
     (15, 15.0)
     """
+    order = topological_order(root)
+    uses = collections.Counter(p for node in order for p in node.parents)
     exprs: dict[Value, sympy.Expr] = {}
+    sums: dict[Value, list[sympy.Expr]] = {}  # terms of "+" nodes not yet made into an Add
     leaves: dict[str, Value] = {}
-    for node in topological_order(root):
-        if node.parents:
-            exprs[node] = _sympy_op(node)(*(exprs[p] for p in node.parents))
+
+    def expr_of(node: Value) -> sympy.Expr:
+        if node in sums:
+            exprs[node] = sympy.Add(*sums.pop(node), evaluate=False)
+        return exprs[node]
+
+    for node in order:
+        if node.op == "+":
+            terms: list[sympy.Expr] = []
+            for p in node.parents:  # a sum used once joins this one: a chain is one Add
+                terms.extend(sums.pop(p) if p in sums and uses[p] == 1 else [expr_of(p)])
+            sums[node] = terms
+        elif node.parents:
+            exprs[node] = _sympy_op(node)(*(expr_of(p) for p in node.parents))
         elif node.number is not None:
             exprs[node] = _sympy_number(node.number)
         elif not node.label:
-            raise ValueError(f"every leaf needs a label for to_sympy, got an unlabelled {node!r}")
+            raise value_error("every leaf", "labelled for to_sympy", node)
         elif leaves.setdefault(node.label, node) is not node:
-            raise ValueError(f"two different leaves are labelled {node.label!r}")
+            raise value_error("each leaf's label", "unique for to_sympy", node)
         else:
             exprs[node] = sympy.Symbol(node.label)
-    return exprs[root]
+    return expr_of(root)
 
 
 def _sympy_op(node: Value) -> Callable[..., sympy.Expr]:
     if node.op.startswith("**") and node.number is not None:
         exponent = _sympy_number(node.number)
-        return lambda x: x**exponent
+        return lambda x: sympy.Pow(x, exponent, evaluate=False)
     if node.op not in _SYMPY_OPS:
-        raise ValueError(f"op must be one that Value produces, got {node.op!r}")
+        raise value_error("op", "one that Value produces", node.op)
     return _SYMPY_OPS[node.op]

@@ -180,13 +180,24 @@ ESTIMATES = {
 def test_step_error_points_are_absolute_errors():
     fig = plot_step_error(blog, 3.0, 14.0)
     lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
-    steps = [10.0**-k for k in range(1, 17)]
     for label, estimate in ESTIMATES.items():
+        # 3 + 1e-16 rounds to 3: the differences refuse that step, the complex step takes it.
+        last = 17 if label == "complex step" else 16
+        steps = [10.0**-k for k in range(1, last)]
         xs, ys = xy(lines[label])
         assert list(xs) == steps
         expected = [max(abs(estimate(blog, 3.0, h) - 14.0), 1e-17) for h in steps]
         np.testing.assert_allclose(ys, expected, rtol=1e-6)
     assert (fig.axes[0].get_xscale(), fig.axes[0].get_yscale()) == ("log", "log")
+
+
+def test_steps_that_do_not_move_x_are_marked_refused():
+    fig = plot_step_error(blog, 3.0, 14.0, steps=[1e-3, 1e-16], methods=["forward"])
+    (band,) = fig.axes[0].patches
+    low, high = band.get_x(), band.get_x() + band.get_width()
+    assert low < 1e-16 < high and high < 1e-3 and 3.0 + 1e-16 == 3.0
+    legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    assert any("refused" in text for text in legend)
 
 
 def test_forward_error_of_the_blog_function_is_3h():
@@ -980,3 +991,48 @@ def test_top_to_bottom_arrows_go_from_bottom_of_operand_to_top_of_result():
 def test_graph_refuses_a_bad_max_width(max_width, error, message):
     with pytest.raises(error, match=re.escape(message)):
         plot_graph(Value(1.0), max_width=max_width)
+
+
+# -- Ranges that cannot be drawn are refused, naming the argument (issue 11) --------------------
+
+
+@pytest.mark.parametrize(
+    ("draw", "message"),
+    [
+        (
+            lambda: plot_tangents(lambda w: w, [-1e308, 1e308], [1, 1]),
+            r"^points must be within a range that float64 can draw, "
+            r"got list \[-1e\+308, 1e\+308\]$",
+        ),
+        (
+            lambda: plot_secants(lambda w: w, 0.0, [1e308]),
+            r"^steps must be within a range that float64 can draw, got list \[1e\+308\]$",
+        ),
+        (
+            lambda: plot_descent(lambda w: w * w, {"a": [-1e308, 1e308]}),
+            r"^trajectories must be within a range that float64 can draw, got list ",
+        ),
+        (
+            lambda: plot_tangents(lambda w: 1e308 if w > 0 else -1e308, [-1.0, 1.0], [0, 0]),
+            r"^f must be within a range that float64 can draw, got tuple \(-1e\+308, 1e\+308\)$",
+        ),
+    ],
+)
+def test_ranges_that_cannot_be_drawn_are_refused(draw: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        draw()  # type: ignore[operator]
+
+
+def test_plot_tangents_refuses_a_point_where_f_is_undefined() -> None:
+    with pytest.raises(
+        ValueError, match=r"^f could not be evaluated at 0\.0: float division by zero$"
+    ):
+        plot_tangents(lambda w: 1 / w, [0.0], [1.0])  # the slope given, f(0) still needed
+    with pytest.raises(ValueError, match=r"^f is undefined at x=0\.0: "):
+        plot_tangents(lambda w: 1 / w, [0.0])  # the slope computed: derivative() refuses
+
+
+def test_a_single_far_point_is_drawn_around_itself() -> None:
+    fig = plot_tangents(lambda w: 2 * w, [1e300], [2.0])
+    low, high = fig.axes[0].get_xlim()
+    assert low < 1e300 < high and math.isfinite(high - low)

@@ -27,6 +27,7 @@ from derivatives._validate import (
     value_error,
 )
 from derivatives.epsilon import (
+    _moves,
     central_difference,
     complex_step,
     derivative,
@@ -81,6 +82,16 @@ def _check_xlim(xlim: object) -> tuple[float, float] | None:
     return None if xlim is None else _check_interval(xlim, "xlim")
 
 
+def _drawable(limits: tuple[float, float], name: str, value: object) -> tuple[float, float]:
+    """``limits`` derived from ``value`` (points, steps, values of f), if float64 can draw them."""
+    low, high = limits
+    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(high - low)) or not (
+        high - low >= 1e-9 * max(abs(low), abs(high)) and high > low
+    ):
+        raise value_error(name, "within a range that float64 can draw", value)
+    return limits
+
+
 def _check_series(series: object, name: str) -> dict[str, list[float]]:
     """A non-empty mapping of names to non-empty sequences of finite reals."""
     if not isinstance(series, Mapping):
@@ -108,7 +119,10 @@ def _check_methods(methods: object) -> list[str]:
 
 def _evaluate(f: Callable[[float], float], x: float, *, finite: bool = False) -> float:
     """``f(x)`` as a float; ``finite=True`` also rejects inf and nan (where a slope is drawn)."""
-    y = f(x)
+    try:
+        y = f(x)
+    except ArithmeticError as error:  # ZeroDivisionError, OverflowError: f is undefined at x
+        raise ValueError(f"f could not be evaluated at {x!r}: {error}") from error
     if not is_real(y):
         raise type_error(f"f({x!r})", "a real number", y)
     value = float(unwrap(y))  # type: ignore[arg-type]
@@ -148,18 +162,18 @@ def _sample(f: Callable[[float], float], x: float) -> float:
         return math.nan
 
 
-def _limits_around(values: Sequence[float], pad: float) -> tuple[float, float]:
+def _limits_around(values: Sequence[float], pad: float, name: str) -> tuple[float, float]:
     """Limits covering ``values`` with ``pad`` of their span (or 1) on each side."""
     low, high = min(values), max(values)
-    margin = pad * (high - low) if high > low else 1.0
-    return low - margin, high + margin
+    margin = pad * (high - low) if high > low else max(1.0, 0.25 * abs(low))
+    return _drawable((low - margin, high + margin), name, values)
 
 
 def _set_ylim_to_curve(ax: Axes, y_range: tuple[float, float]) -> None:
     """Keep the y axis on the curve so that long straight lines do not squash it."""
     low, high = y_range
-    margin = 0.1 * (high - low) if high > low else 1.0
-    ax.set_ylim(low - margin, high + margin)
+    margin = 0.1 * (high - low) if high > low else max(1.0, 0.25 * abs(low))
+    ax.set_ylim(*_drawable((low - margin, high + margin), "f", y_range))
 
 
 def _number(x: float) -> str:
@@ -231,7 +245,7 @@ def plot_tangents(
         ss = _check_reals(slopes, "slopes")
         if len(ss) != len(xs0):
             raise ValueError(f"slopes must have one value per point ({len(xs0)}), got {len(ss)}")
-    limits = _check_xlim(xlim) or _limits_around(xs0, 0.25)
+    limits = _check_xlim(xlim) or _limits_around(xs0, 0.25, "points")
     _check_axes(ax)
 
     fig, ax = _figure_and_axes(ax)
@@ -313,7 +327,7 @@ def plot_secants(
     x0 = real(x, "x")
     hs = _check_steps(steps, "steps")
     s = derivative(f, x0) if slope is None else real(slope, "slope")
-    limits = _check_xlim(xlim) or (x0 - 1.5 * max(hs), x0 + 2 * max(hs))
+    limits = _check_xlim(xlim) or _drawable((x0 - 1.5 * max(hs), x0 + 2 * max(hs)), "steps", hs)
     _check_axes(ax)
 
     fig, ax = _figure_and_axes(ax)
@@ -417,16 +431,33 @@ def plot_step_error(
     fig, ax = _figure_and_axes(ax)
     markers = {"forward": "o", "central": "s", "complex": "^"}
     clipped = False
+    # Steps that x + h cannot represent are refused by the differences: leave a gap there.
+    kept = [h for h in hs if _step_moves(x0, h)]
     for name in names:
-        errors = [abs(estimators[name](h) - d) for h in hs]
+        steps = hs if name == "complex" else kept
+        errors = [abs(estimators[name](h) - d) for h in steps]
         clipped = clipped or any(e < lowest for e in errors)
-        ax.loglog(hs, [max(e, lowest) for e in errors], marker=markers[name], label=_METHODS[name])
+        shown = [max(e, lowest) for e in errors]
+        ax.loglog(steps, shown, marker=markers[name], label=_METHODS[name])
+    refused = [h for h in hs if h not in kept]
+    if refused and names != ["complex"]:
+        label = "steps refused: $x + h$ rounds far from $x + h$"
+        ax.axvspan(min(refused) / 2, max(refused) * 1.5, color="0.9", label=label)
     floor_label = f"error below {lowest:g} (or 0)" if clipped else "_floor"
     ax.axhline(lowest, color="0.5", linestyle=":", linewidth=1, label=floor_label)
     ax.set_xlabel("step size $h$")
     ax.set_ylabel("absolute error $|D_h - f'(x)|$")
     ax.legend(loc="best", fontsize="small")
     return fig
+
+
+def _step_moves(x: float, h: float) -> bool:
+    """Whether the finite differences accept the step ``h`` at ``x``."""
+    try:
+        _moves(x, h, "h")
+    except ValueError:
+        return False
+    return True
 
 
 # -- Gradient descent and other curves -------------------------------------------------------
@@ -486,7 +517,7 @@ def plot_descent(
     function(f, "f")
     paths = _check_series(trajectories, "trajectories")
     every = [w for path in paths.values() for w in path]
-    limits = _check_xlim(xlim) or _limits_around(every, 0.1)
+    limits = _check_xlim(xlim) or _limits_around(every, 0.1, "trajectories")
     _check_axes(ax)
 
     fig, ax = _figure_and_axes(ax)
