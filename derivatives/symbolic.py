@@ -574,7 +574,9 @@ def to_sympy(root: Value) -> sympy.Expr:
     The expression is built as the graph is, without SymPy's automatic simplification
     (``evaluate=False``), one node at a time and without recursion, and a chain of sums
     becomes one ``Add``: the time grows in proportion to the size of the graph, even for
-    deep chains of ``tanh`` or ``sigmoid`` and sums of thousands of terms.
+    deep chains of ``tanh`` or ``sigmoid`` and sums of thousands of terms. Unsimplified
+    expressions compare by structure: call ``.doit()`` for SymPy's usual form before
+    comparing with ``==``.
 
     Parameters
     ----------
