@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import email.parser
 import filecmp
 import hashlib
 import io
@@ -42,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -59,6 +62,14 @@ PYPI = {  # name: (version, sha256 of the py3-none-any wheel)
 }
 KERNEL = "derivatives-live"  # the kernel's distribution name; its module is _derivatives_live
 WHEEL_DATE = (1980, 1, 1, 0, 0, 0)
+KERNEL_LICENCE = "MIT AND BSD-3-Clause"  # ours, and IPython's pretty.py
+
+
+def _project_licence() -> str:
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return str(pyproject["project"].get("license", ""))
 
 
 def cache_dir() -> Path:
@@ -186,12 +197,13 @@ def _compile_bytecode(core: Path, wheels: list[Path]) -> None:
 # -- Wheels made by each build -------------------------------------------------------------------
 
 
-def _wheel(name: str, version: str, files: dict[str, bytes], out: Path) -> Path:
+def _wheel(name: str, version: str, files: dict[str, bytes], out: Path, licence: str = "") -> Path:
     """A minimal, reproducible wheel: sorted entries, fixed dates, a RECORD of sha256 digests."""
     dist = f"{name.replace('-', '_')}-{version}"
     files = dict(files)
     files[f"{dist}.dist-info/METADATA"] = (
-        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+        f"Metadata-Version: 2.4\nName: {name}\nVersion: {version}\n"
+        f"License-Expression: {licence}\n".encode()
     )
     files[f"{dist}.dist-info/WHEEL"] = b"".join(
         line + b"\n"
@@ -221,7 +233,7 @@ def _package_wheel(out: Path, version: str) -> Path:
         for p in sorted(package.rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts and p.suffix in {".py", ".typed"}
     }
-    return _wheel("derivatives", version, files, out)
+    return _wheel("derivatives", version, files, out, _project_licence())
 
 
 def _kernel_wheel(out: Path) -> Path:
@@ -237,7 +249,7 @@ def _kernel_wheel(out: Path) -> Path:
     assert pretty is not None and pretty.origin is not None
     files["IPython/lib/pretty.py"] = Path(pretty.origin).read_bytes()
     files["_derivatives_live/matplotlibrc"] = (HERE / "matplotlibrc").read_bytes()
-    return _wheel(KERNEL, "1.0", files, out)
+    return _wheel(KERNEL, "1.0", files, out, KERNEL_LICENCE)
 
 
 def _lock_entry(name: str, version: str, wheel: Path, imports: list[str]) -> dict[str, Any]:
@@ -290,6 +302,49 @@ def assemble(target: Path, version: str) -> None:
 # -- Sphinx ----------------------------------------------------------------------------------------
 
 
+def _wheel_licence(wheel: Path) -> str:
+    """A wheel's licence as its metadata states it: the SPDX expression, else the classifiers."""
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = email.parser.HeaderParser().parsestr(archive.read(name).decode())
+    if metadata.get("License-Expression"):
+        return str(metadata["License-Expression"])
+    classifiers = metadata.get_all("Classifier") or []
+    found = [c.split("::")[-1].strip() for c in classifiers if c.startswith("License ::")]
+    return " or ".join(found) or str(metadata.get("License", "")).split("\n")[0]
+
+
+class LiveLicences(SphinxDirective):
+    """A table of everything live mode ships: versions, licences and where each comes from."""
+
+    def run(self) -> list[nodes.Node]:
+        source = runtime()
+        lock = json.loads((source / "upstream-lock.json").read_text(encoding="utf-8"))
+        with tarfile.open(cache_dir() / "downloads" / f"pyodide-{PYODIDE}.tgz") as npm:
+            member = npm.extractfile("package/package.json")
+            assert member is not None
+            core_licence = json.load(member)["license"]
+        rows = [
+            f"| Pyodide runtime, with CPython's standard library | {PYODIDE} | {core_licence}; "
+            "the standard library PSF-2.0 | npm `pyodide` |"
+        ]
+        for key, entry in lock["packages"].items():
+            origin = "PyPI" if key in PYPI else "Pyodide's build (hash from its lock file)"
+            licence = _wheel_licence(source / entry["file_name"])
+            rows.append(f"| {entry['name']} | {entry['version']} | {licence} | {origin} |")
+        rows += [
+            f"| derivatives (this site's package) | {self.config.release} | "
+            f"{_project_licence()} | built with the site |",
+            f"| live-mode kernel, with IPython's `pretty.py` | 1.0 | {KERNEL_LICENCE} | "
+            "built with the site |",
+            "| bytecode of the packages above | — | as its package | compiled by Pyodide |",
+        ]
+        table = ["| Shipped | Version | Licence | From |", "|---|---|---|---|", *rows]
+        container = nodes.container()
+        self.state.nested_parse(StringList(table, self.get_source_info()[0]), 0, container)
+        return container.children
+
+
 def _mark_cells(app: Any, doctree: nodes.document, docname: str) -> None:
     """Give each code cell of a page the class live-cell-N, N its index in the notebook."""
     for node in doctree.findall(nodes.container):
@@ -330,6 +385,7 @@ def _ship_runtime(app: Any, exception: BaseException | None) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
+    app.add_directive("live-licences", LiveLicences)
     app.connect("builder-inited", _fetch_runtime)
     app.connect("doctree-resolved", _mark_cells)
     app.connect("html-page-context", _page_cells)

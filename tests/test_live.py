@@ -183,3 +183,23 @@ def test_a_later_cell_runs_the_cells_it_depends_on_and_edits_count(visit) -> Non
     assert "Traceback" in traceback and "return 1 / x" in traceback
     assert traceback.rstrip().endswith("ZeroDivisionError: division by zero")
     assert v.outside == []
+
+
+def test_the_index_lists_what_live_mode_ships_with_versions_and_licences(site: Path) -> None:  # noqa: F811
+    html = (site / "index.html").read_text(encoding="utf-8")
+    table = html.split('id="run-the-lessons-in-your-browser"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    cells = [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+        for r in rows
+    ]
+    listed = {row[0]: row for row in cells if row}
+    lock = json.loads((site / "_static" / "live" / "pyodide-lock.json").read_text(encoding="utf-8"))
+    for entry in lock["packages"].values():
+        name = (
+            entry["name"] if entry["name"] in listed else f"{entry['name']} (this site’s package)"
+        )
+        if entry["name"] == "derivatives-live":
+            continue  # listed as the live-mode kernel
+        assert listed[name][1] == entry["version"], name
+        assert listed[name][2], f"{name} has no licence listed"
