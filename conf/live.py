@@ -369,8 +369,9 @@ def _page_cells(app: Any, pagename: str, templatename: str, context: dict, doctr
     target = Path(app.outdir) / "_static" / "live" / "cells" / f"{pagename}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps({"cells": cells}, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    app.add_css_file("live.css")
-    app.add_js_file("live.js", loading_method="defer", **{"data-page": pagename})
+    # The builder's lists are restored after each page: these two files load on this page only.
+    app.builder.add_css_file("live.css")
+    app.builder.add_js_file("live.js", loading_method="defer", **{"data-page": pagename})
 
 
 def _fetch_runtime(app: Any) -> None:

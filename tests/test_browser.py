@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.test_site import LESSONS, site  # noqa: F401  (the built-site fixture)
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = ["index", *LESSONS, "api"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
@@ -38,23 +36,6 @@ def server(site: Path) -> Iterator[str]:  # noqa: F811
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    flags = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
-        yield chromium
-        chromium.close()
 
 
 class Visit:

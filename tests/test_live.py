@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import Visit, browser, server, visit  # noqa: F401  (fixtures)
+from tests.test_browser import Visit, server, visit  # noqa: F401  (fixtures)
 from tests.test_site import ROOT, site  # noqa: F401  (the built-site fixture)
 
 # What-is-a-derivative draws figures; backprop builds the engine; symbolic shows LaTeX and an error.
