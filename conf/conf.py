@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tomllib
 import warnings
 from importlib.metadata import distribution
@@ -56,6 +57,10 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_design",
 ]
+
+# -- Live mode (conf/live.py): the lessons' code runs in the reader's browser ----------------------
+sys.path.insert(0, str(Path(__file__).parent))
+extensions.append("live")
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute"]
 root_doc = "index"

@@ -11,7 +11,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_import.py", "bench_derivative.py", "bench_engine.py", "bench_build.py")
+BENCHMARKS = (
+    "bench_import.py",
+    "bench_derivative.py",
+    "bench_engine.py",
+    "bench_build.py",
+    "bench_live.py",
+)
 
 
 def main() -> int:

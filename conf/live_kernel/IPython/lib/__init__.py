@@ -1,0 +1,1 @@
+"""IPython's pretty printer (lib/pretty.py) is copied here, unchanged, by conf/live.py."""
