@@ -24,7 +24,9 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 # sphinx-autodoc-typehints still calls an API that Sphinx 10 removes; it works on this Sphinx.
 warnings.filterwarnings(
-    "ignore", message=".*set_application.*is deprecated", module="sphinx_autodoc_typehints"
+    "ignore",
+    message=".*set_application.*is deprecated",
+    module="sphinx_autodoc_typehints",
 )
 
 # -- Reproducibility ----------------------------------------------------------
@@ -38,7 +40,9 @@ _IPYTHONDIR = ROOT / "build" / ".ipython"
 _kernel_config = _IPYTHONDIR / "profile_default" / "ipython_kernel_config.py"
 _kernel_config.parent.mkdir(parents=True, exist_ok=True)
 _kernel_config.write_text(
-    (Path(__file__).with_name("ipython_kernel_config.py")).read_text(encoding="utf-8"),
+    (Path(__file__).with_name("ipython_kernel_config.py")).read_text(
+        encoding="utf-8"
+    ),
     encoding="utf-8",
 )
 os.environ["IPYTHONDIR"] = str(_IPYTHONDIR)
@@ -69,16 +73,31 @@ nitpicky = True
 # so their names are shown without a link instead of failing the nitpicky build.
 nitpick_ignore_regex = [
     (r"py:.*", r"(sympy|matplotlib|numpy|collections\.abc|typing|fractions)\..*"),
-    (r"py:.*", r"(Callable|Sequence|Mapping|Iterable|Iterator|NamedTuple|Expr|Symbol|Figure|Axes)"),
-    (r"py:.*", r"(float|int|str|bool|complex|object|list|tuple|dict|None|Fraction|Real|Any)"),
+    (
+        r"py:.*",
+        r"(Callable|Sequence|Mapping|Iterable|Iterator|NamedTuple|Expr|Symbol|Figure|Axes)",
+    ),
+    (
+        r"py:.*",
+        r"(float|int|str|bool|complex|object|list|tuple|dict|None|Fraction|Real|Any)",
+    ),
     (r"py:.*", r"random\..*"),
     # Plain-words types of numpydoc "Parameters" sections ("float, optional", "real number").
-    (r"py:class", r"(optional|callable|sequence|mapping|(real )?numbers?|NumPy scalar|default .*)"),
+    (
+        r"py:class",
+        r"(optional|callable|sequence|mapping|(real )?numbers?|NumPy scalar|default .*)",
+    ),
     (r"py:class", r"([{\"].*|.*[}\"])"),
 ]
 
 # -- MyST and MyST-NB ------------------------------------------------------------
-myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]
+myst_enable_extensions = [
+    "dollarmath",
+    "amsmath",
+    "colon_fence",
+    "deflist",
+    "substitution",
+]
 myst_heading_anchors = 3
 
 nb_execution_mode = "cache"
@@ -103,7 +122,8 @@ PACKAGE_HASH = _package_hash()
 # MyST-NB's cache key covers a page's code, not the package it imports: a new
 # cache per package version means no page is ever published from stale output.
 nb_execution_cache_path = str(
-    Path(os.environ.get("DERIVATIVES_CACHE", ROOT / "build" / ".jupyter_cache")) / PACKAGE_HASH
+    Path(os.environ.get("DERIVATIVES_CACHE", ROOT / "build" / ".jupyter_cache"))
+    / PACKAGE_HASH
 )
 # `make html` reads pages in parallel (-j auto). Two processes that both find no cache database
 # would both create it and one would fail: create it here, once, before any of them starts.
@@ -128,7 +148,9 @@ always_document_param_types = True
 
 def _offline_mathjax() -> Path:
     """Copy MathJax's TeX-to-HTML bundle and its fonts into the build directory."""
-    mathjax = Path(str(distribution("sphinx-mathjax-offline").locate_file(_MATHJAX)))
+    mathjax = Path(
+        str(distribution("sphinx-mathjax-offline").locate_file(_MATHJAX))
+    )
     target = ROOT / "build" / ".mathjax"
     for name in ("tex-chtml.js", "output/chtml/fonts/woff-v2"):
         source, copy = mathjax / name, target / "mathjax" / name
@@ -151,7 +173,9 @@ html_static_path = ["_static", str(_offline_mathjax())]
 html_logo = "_static/logo.svg"
 html_favicon = "_static/logo.svg"
 html_css_files = ["derivatives.css"]
-html_context = {"default_mode": "auto"}  # light or dark, as the reader's system prefers
+html_context = {
+    "default_mode": "auto"
+}  # light or dark, as the reader's system prefers
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
@@ -201,7 +225,9 @@ def _offer_notebook_download(app, pagename, templatename, context, doctree):  # 
         return
     content = json.loads(notebook.read_text(encoding="utf-8"))
     for number, cell in enumerate(content["cells"]):
-        cell["id"] = f"cell-{number}"  # reading Markdown gives random ids: number them instead
+        cell["id"] = (
+            f"cell-{number}"  # reading Markdown gives random ids: number them instead
+        )
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(content, indent=1, sort_keys=True, ensure_ascii=False)

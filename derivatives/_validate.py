@@ -137,14 +137,18 @@ def instance(value: object, kind: type[T], name: str, expected: str) -> T:
 def choice(value: object, name: str, choices: Sequence[T]) -> T:
     """The entry of `choices` equal to `value` (a ``str`` or an integer, not a ``bool``)."""
     value = unwrap(value)
-    allowed = isinstance(value, str | numbers.Integral) and not isinstance(value, bool)
+    allowed = isinstance(value, str | numbers.Integral) and not isinstance(
+        value, bool
+    )
     if not allowed or value not in choices:
         listed = ", ".join(repr(c) for c in choices)
         raise value_error(name, f"one of {listed}", value)
     return choices[list(choices).index(value)]  # type: ignore[arg-type]
 
 
-def sequence(value: object, name: str, expected: str, *, empty: bool = False) -> Sequence[Any]:
+def sequence(
+    value: object, name: str, expected: str, *, empty: bool = False
+) -> Sequence[Any]:
     """`value` if it is a sequence (a list, a tuple, a 1-d array; not a string)."""
     if getattr(value, "ndim", None) == 1:
         value = list(value)  # type: ignore[call-overload]

@@ -46,12 +46,18 @@ def typeset(x: object, spec: str = "g") -> str:
     match = re.match(_E_NOTATION, written)
     if match:
         sign, mantissa, exponent_sign, exponent = match.groups()
-        power = "10" + (("-" if exponent_sign == "-" else "") + exponent).translate(_SUPERSCRIPTS)
-        written = sign + (power if mantissa in ("1", "1.0") else f"{mantissa}×{power}")
+        power = "10" + (("-" if exponent_sign == "-" else "") + exponent).translate(
+            _SUPERSCRIPTS
+        )
+        written = sign + (
+            power if mantissa in ("1", "1.0") else f"{mantissa}×{power}"
+        )
     return written.replace("-", MINUS)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[object]], spec: str = "g") -> str:
+def table(
+    header: Sequence[str], rows: Sequence[Sequence[object]], spec: str = "g"
+) -> str:
     """A Markdown table: numbers through :func:`typeset` with `spec`, anything else as text.
 
     Examples
@@ -62,7 +68,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], spec: str = "
     | 3 | 6.001 |
     | −3 | −5.999 |
     """
-    names = [text(h, f"header[{i}]") for i, h in enumerate(sequence(header, "header", "str"))]
+    names = [
+        text(h, f"header[{i}]")
+        for i, h in enumerate(sequence(header, "header", "str"))
+    ]
     lines = ["| " + " | ".join(names) + " |", "|" + " ---: |" * len(names)]
     for i, row in enumerate(sequence(rows, "rows", "rows", empty=True)):
         cells = sequence(row, f"rows[{i}]", "cells")

@@ -125,7 +125,9 @@ class DerivativeEstimate(NamedTuple):
     """Whether ``error`` is within 1e-8 of the slope (see :func:`derivative_estimate`)."""
 
 
-def nudge(f: Callable[[float], object], w: SupportsFloat, eps: SupportsFloat = 0.001) -> Nudge:
+def nudge(
+    f: Callable[[float], object], w: SupportsFloat, eps: SupportsFloat = 0.001
+) -> Nudge:
     """Nudge ``w`` by ``eps`` and record how much ``f`` changes.
 
     Parameters
@@ -267,7 +269,11 @@ def central_difference(
     function(f, "f")
     point = real(x, "x")
     order = choice(order, "order", _ORDERS)
-    step = _default_step(int(order), max(abs(point), 1.0)) if eps is None else positive(eps, "eps")
+    step = (
+        _default_step(int(order), max(abs(point), 1.0))
+        if eps is None
+        else positive(eps, "eps")
+    )
     _moves(point, step, "eps")
     _defined_at(_Counted(f), point)
     return _central(f, point, step, int(order))
@@ -319,7 +325,9 @@ def complex_step(
     function(f, "f")
     point, step = real(x, "x"), positive(h, "h")
     if step < sys.float_info.min:
-        raise value_error("h", f"at least {sys.float_info.min!r} (not subnormal)", h)
+        raise value_error(
+            "h", f"at least {sys.float_info.min!r} (not subnormal)", h
+        )
     at_x = _complex_call(f, complex(point, 0.0))
     if not math.isfinite(abs(at_x)) or abs(at_x.imag) > 1e-12 * abs(at_x):
         raise ValueError(
@@ -421,9 +429,15 @@ def derivative(
     method = choice(method, "method", _METHODS)
     step = None if eps is None else positive(eps, "eps")
     if method == "forward":
-        return forward_difference(f, point) if step is None else forward_difference(f, point, step)
+        return (
+            forward_difference(f, point)
+            if step is None
+            else forward_difference(f, point, step)
+        )
     if method == "complex":
-        return complex_step(f, point) if step is None else complex_step(f, point, step)
+        return (
+            complex_step(f, point) if step is None else complex_step(f, point, step)
+        )
     if step is not None:
         return central_difference(f, point, step)
     result = derivative_estimate(f, point)
@@ -435,7 +449,9 @@ def derivative(
     return result.value
 
 
-def derivative_estimate(f: Callable[[float], object], x: SupportsFloat) -> DerivativeEstimate:
+def derivative_estimate(
+    f: Callable[[float], object], x: SupportsFloat
+) -> DerivativeEstimate:
     """Estimate ``f'(x)`` together with its error, or refuse where f has no slope to estimate.
 
     First ``f(x)`` itself: a function undefined at ``x`` has no derivative there, whatever it
@@ -565,7 +581,9 @@ def partial_difference(
 
 
 def numerical_gradient(
-    f: Callable[..., object], point: Sequence[SupportsFloat], eps: SupportsFloat | None = None
+    f: Callable[..., object],
+    point: Sequence[SupportsFloat],
+    eps: SupportsFloat | None = None,
 ) -> list[float]:
     """Estimate the gradient of ``f`` at ``point``: one :func:`partial_difference` per coordinate.
 
@@ -599,7 +617,9 @@ def numerical_gradient(
     """
     function(f, "f")
     coordinates = reals(point, "point")
-    return [partial_difference(f, coordinates, i, eps) for i in range(len(coordinates))]
+    return [
+        partial_difference(f, coordinates, i, eps) for i in range(len(coordinates))
+    ]
 
 
 # -- Stencils ----------------------------------------------------------------------------------
@@ -608,11 +628,15 @@ def numerical_gradient(
 def _moves(x: float, step: float, name: str) -> None:
     """Refuse a step that underflows or that moves ``x`` by far from itself in float64."""
     if step < sys.float_info.min:
-        raise value_error(name, f"at least {sys.float_info.min!r} (not subnormal)", step)
+        raise value_error(
+            name, f"at least {sys.float_info.min!r} (not subnormal)", step
+        )
     moved = (x + step) - x
     if not 0.5 * step <= moved <= 2 * step:
         raise value_error(
-            name, f"a step that moves x={x!r} in float64 (x + {name} is {x + step!r})", step
+            name,
+            f"a step that moves x={x!r} in float64 (x + {name} is {x + step!r})",
+            step,
         )
 
 
@@ -620,7 +644,9 @@ def _nudge(f: Callable[[float], object], w: float, eps: float) -> Nudge:
     _moves(w, eps, "eps")
     f_w = _call(f, w)
     f_w_eps = _call(f, w + eps)
-    return Nudge(w, eps, f_w, f_w_eps, real((f_w_eps - f_w) / eps, "the difference quotient"))
+    return Nudge(
+        w, eps, f_w, f_w_eps, real((f_w_eps - f_w) / eps, "the difference quotient")
+    )
 
 
 def _central(f: Callable[[float], object], x: float, h: float, order: int) -> float:
@@ -631,7 +657,11 @@ def _central(f: Callable[[float], object], x: float, h: float, order: int) -> fl
 def _central_points(order: int) -> list[tuple[int, int]]:
     """(k, weight) of ``f(x + k*h)`` in the central stencil of ``order``."""
     weights = _CENTRAL[order][1]
-    return [(sign * k, sign * w) for k, w in enumerate(weights, start=1) for sign in (1, -1)]
+    return [
+        (sign * k, sign * w)
+        for k, w in enumerate(weights, start=1)
+        for sign in (1, -1)
+    ]
 
 
 def _stencil(
@@ -714,14 +744,24 @@ def _fast(f: _Counted, x: float, fx: float) -> DerivativeEstimate | None:
         if h == 0 or x + h == x or x - h == x:
             continue
         try:
-            up, down = [f(x + k * h) for k in (1, 2, 3)], [f(x - k * h) for k in (1, 2, 3)]
-        except ValueError:  # the stencil leaves the domain of f: the careful path shrinks it
+            up, down = (
+                [f(x + k * h) for k in (1, 2, 3)],
+                [f(x - k * h) for k in (1, 2, 3)],
+            )
+        except (
+            ValueError
+        ):  # the stencil leaves the domain of f: the careful path shrinks it
             return None
         d1, d2, d3 = (
-            (u - v) / (2 * k * h) for k, (u, v) in enumerate(zip(up, down, strict=True), 1)
+            (u - v) / (2 * k * h)
+            for k, (u, v) in enumerate(zip(up, down, strict=True), 1)
         )
         order6 = (15 * d1 - 6 * d2 + d3) / 10
-        noise = _ROUNDING * sum(abs(u) + abs(v) for u, v in zip(up, down, strict=True)) / h
+        noise = (
+            _ROUNDING
+            * sum(abs(u) + abs(v) for u, v in zip(up, down, strict=True))
+            / h
+        )
         error = abs(order6 - (4 * d1 - d2) / 3) + noise
         near = max(abs(fx), abs(up[0]), abs(down[0]))
         if math.isfinite(order6) and error <= _tolerance(order6, near, x):
@@ -744,7 +784,13 @@ def _quotient(f: _Counted, x: float, fx: float, h: float, side: int) -> _Level:
     if side == 0:
         up, down = f(x + h), f(x - h)
         noise = _ROUNDING * (abs(up) + abs(down)) / h
-        return _Level(h, (up - down) / (2 * h), up - down, noise, max(abs(fx), abs(up), abs(down)))
+        return _Level(
+            h,
+            (up - down) / (2 * h),
+            up - down,
+            noise,
+            max(abs(fx), abs(up), abs(down)),
+        )
     moved = f(x + side * h)
     change = moved - fx
     noise = _ROUNDING * (abs(moved) + abs(fx)) / h
@@ -795,8 +841,11 @@ def _descend(
         else:
             worse += 1
         done = best.error <= _tolerance(best.value, best.near, x)
-        if (done and (worse >= 3 or best.error <= 16 * _EPS_MACH * abs(best.value))) or (
-            level.noise > 1e-2 * max(abs(level.quotient), level.near / max(abs(x), 1.0))
+        if (
+            done and (worse >= 3 or best.error <= 16 * _EPS_MACH * abs(best.value))
+        ) or (
+            level.noise
+            > 1e-2 * max(abs(level.quotient), level.near / max(abs(x), 1.0))
             or (not done and _unbounded(levels))
         ):
             break
@@ -814,7 +863,9 @@ def _unbounded(levels: list[_Level]) -> bool:
 def _relative(best: _Best, x: float) -> float:
     """The error of an entry relative to the scale of the contract (so entries compare)."""
     scale = _tolerance(best.value, best.near, x) / _RTOL
-    return best.error / scale if scale > 0 else (0.0 if best.error == 0 else math.inf)
+    return (
+        best.error / scale if scale > 0 else (0.0 if best.error == 0 else math.inf)
+    )
 
 
 class _Best(NamedTuple):
@@ -828,14 +879,20 @@ def _careful(f: _Counted, x: float, fx: float) -> DerivativeEstimate:
     """Central extrapolation; at the edge of the domain of f, one-sided (forward, backward)."""
     seen: list[_Level] = []
     start = 2.0 ** math.floor(math.log2(max(abs(x), 1.0) / 4))
-    candidate = _Best(math.nan, math.inf, 0.0, 0.0)  # the best whose error can be believed
+    candidate = _Best(
+        math.nan, math.inf, 0.0, 0.0
+    )  # the best whose error can be believed
     for side in (0, 0, 0, 1, -1):
         levels, best = _descend(f, x, fx, side, start if side == 0 else 2 * start)
         seen = seen or levels
         if levels and best.error <= _tolerance(best.value, best.near, x):
             if side != 0 or _confirmed(f, x, best):
-                return DerivativeEstimate(best.value, best.error, f.evaluations, True)
-            start = best.h / 2  # fooled by quotients that agree by chance: look further down
+                return DerivativeEstimate(
+                    best.value, best.error, f.evaluations, True
+                )
+            start = (
+                best.h / 2
+            )  # fooled by quotients that agree by chance: look further down
             continue
         if levels and _relative(best, x) < _relative(candidate, x):
             candidate = best
@@ -847,7 +904,9 @@ def _careful(f: _Counted, x: float, fx: float) -> DerivativeEstimate:
         )
     _diagnose(seen, x)
     if math.isfinite(candidate.value) and _confirmed(f, x, candidate):
-        return DerivativeEstimate(candidate.value, candidate.error, f.evaluations, False)
+        return DerivativeEstimate(
+            candidate.value, candidate.error, f.evaluations, False
+        )
     return DerivativeEstimate(seen[-1].quotient, math.inf, f.evaluations, False)
 
 
@@ -895,11 +954,15 @@ def _diagnose(levels: list[_Level], x: float) -> None:
 def _call(f: Callable[[float], object], point: float) -> float:
     """``f(point)`` as a float; math errors in ``f`` become ValueError."""
     if not math.isfinite(point):
-        raise ValueError(f"a point of the stencil overflowed to {point!r}: use a smaller step")
+        raise ValueError(
+            f"a point of the stencil overflowed to {point!r}: use a smaller step"
+        )
     try:
         value = f(point)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
-        raise ValueError(f"f could not be evaluated at {point!r}: {error}") from error
+        raise ValueError(
+            f"f could not be evaluated at {point!r}: {error}"
+        ) from error
     return real(value, f"f({point!r})")
 
 
@@ -920,7 +983,9 @@ def _as_complex(value: object, z: complex) -> complex:
 def _index(index: object, size: int) -> int:
     position = integer(index, "index")
     if not 0 <= position < size:
-        raise value_error("index", f"in range({size}) for a point of {size} coordinates", index)
+        raise value_error(
+            "index", f"in range({size}) for a point of {size} coordinates", index
+        )
     return position
 
 
@@ -928,7 +993,9 @@ def _index(index: object, size: int) -> int:
 
 
 def forward_gradient(
-    f: Callable[..., object], point: Sequence[SupportsFloat], eps: SupportsFloat = 0.001
+    f: Callable[..., object],
+    point: Sequence[SupportsFloat],
+    eps: SupportsFloat = 0.001,
 ) -> list[float]:
     """Nudge each coordinate of ``point`` up by ``eps`` in turn: the course's ``k`` for each.
 
@@ -993,7 +1060,9 @@ def forward_gradient(
         _moves(x, step, "eps")
     f_point = _call(along(0), coordinates[0])
     return [
-        real((_call(along(i), x + step) - f_point) / step, "the difference quotient")
+        real(
+            (_call(along(i), x + step) - f_point) / step, "the difference quotient"
+        )
         for i, x in enumerate(coordinates)
     ]
 
@@ -1043,4 +1112,6 @@ def relative_error(a: SupportsFloat, b: SupportsFloat) -> float:
     if largest == 0:
         return 0.0
     shift = -math.frexp(largest)[1]  # scale by a power of two, exactly, to about 1
-    return abs(math.ldexp(x, shift) - math.ldexp(y, shift)) / math.ldexp(largest, shift)
+    return abs(math.ldexp(x, shift) - math.ldexp(y, shift)) / math.ldexp(
+        largest, shift
+    )

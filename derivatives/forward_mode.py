@@ -23,7 +23,15 @@ import math
 from collections.abc import Callable, Sequence
 from typing import SupportsFloat
 
-from derivatives._validate import function, instance, is_real, number, real, reals, type_error
+from derivatives._validate import (
+    function,
+    instance,
+    is_real,
+    number,
+    real,
+    reals,
+    type_error,
+)
 from derivatives.chain_rule import _power
 
 __all__ = ["Dual", "forward_mode_gradient"]
@@ -48,7 +56,9 @@ class Dual:
     """
 
     __slots__ = ("_value", "_tangent")
-    __array_ufunc__ = None  # a NumPy scalar on the left defers to Dual's reflected operators
+    __array_ufunc__ = (
+        None  # a NumPy scalar on the left defers to Dual's reflected operators
+    )
 
     def __init__(self, value: object, tangent: object = 0.0) -> None:
         self._value = real(value, "value")
@@ -93,7 +103,9 @@ class Dual:
     def __pow__(self, exponent: object) -> Dual:
         """``self ** p`` for a plain number p: the tangent times p * self**(p - 1)."""
         p = number(exponent, "exponent")
-        value, local = _power(self.value, p)  # x**p and p * x**(p - 1), as for Value
+        value, local = _power(
+            self.value, p
+        )  # x**p and p * x**(p - 1), as for Value
         return _forward(value, f"**{p}", (self,), (local,))
 
     def __neg__(self) -> Dual:
@@ -116,7 +128,9 @@ class Dual:
         """Refuse ``base ** dual``, as ``Value`` does: write ``(d * math.log(base)).exp()``."""
         if not is_real(base):
             return NotImplemented
-        raise type_error("exponent", "a real number, not a Dual (write (d * log(b)).exp())", self)
+        raise type_error(
+            "exponent", "a real number, not a Dual (write (d * log(b)).exp())", self
+        )
 
     def exp(self) -> Dual:
         """e raised to this value: the tangent times the result itself."""
@@ -134,13 +148,17 @@ class Dual:
 
     def tanh(self) -> Dual:
         """The hyperbolic tangent: the tangent times 1 - tanh**2."""
-        z = math.exp(-2.0 * abs(self.value))  # 4z/(1 + z)**2 is 1 - tanh**2, exactly
+        z = math.exp(
+            -2.0 * abs(self.value)
+        )  # 4z/(1 + z)**2 is 1 - tanh**2, exactly
         slope = 4.0 * z / (1.0 + z) ** 2  # as Value computes it
         return _forward(math.tanh(self.value), "tanh", (self,), (slope,))
 
     def relu(self) -> Dual:
         """``max(0, value)``: the tangent if value is positive, else 0."""
-        return _forward(max(self.value, 0.0), "relu", (self,), (float(self.value > 0),))
+        return _forward(
+            max(self.value, 0.0), "relu", (self,), (float(self.value > 0),)
+        )
 
     def sigmoid(self) -> Dual:
         """``1 / (1 + exp(-value))``: the tangent times s * (1 - s)."""
@@ -171,12 +189,20 @@ def _operand(other: object, symbol: str, reflected: bool = False) -> Dual:
     if isinstance(other, Dual):
         return other
     if not is_real(other):
-        pair = (type(other).__name__, "Dual") if reflected else ("Dual", type(other).__name__)
-        raise TypeError(f"unsupported operand type(s) for {symbol}: '{pair[0]}' and '{pair[1]}'")
+        pair = (
+            (type(other).__name__, "Dual")
+            if reflected
+            else ("Dual", type(other).__name__)
+        )
+        raise TypeError(
+            f"unsupported operand type(s) for {symbol}: '{pair[0]}' and '{pair[1]}'"
+        )
     return _forward(real(other, "operand"), "", (), ())
 
 
-def forward_mode_gradient(f: Callable[..., object], point: Sequence[SupportsFloat]) -> list[float]:
+def forward_mode_gradient(
+    f: Callable[..., object], point: Sequence[SupportsFloat]
+) -> list[float]:
     """Every partial derivative of ``f`` at ``point``, exactly, by one forward pass per input.
 
     Pass ``i`` calls ``f`` on duals whose tangents are 1 for coordinate ``i`` and 0 for the
@@ -218,7 +244,11 @@ def forward_mode_gradient(f: Callable[..., object], point: Sequence[SupportsFloa
     coordinates = reals(point, "point")
     slopes = []
     for i in range(len(coordinates)):
-        seeded = [Dual(x, 1.0 if j == i else 0.0) for j, x in enumerate(coordinates)]
-        out = instance(f(*seeded), Dual, "f(*point)", "a Dual computed from its arguments")
+        seeded = [
+            Dual(x, 1.0 if j == i else 0.0) for j, x in enumerate(coordinates)
+        ]
+        out = instance(
+            f(*seeded), Dual, "f(*point)", "a Dual computed from its arguments"
+        )
         slopes.append(out.tangent)
     return slopes

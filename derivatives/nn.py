@@ -90,7 +90,9 @@ class Neuron:
         n = integer(n_inputs, "n_inputs", minimum=1)
         self.activation = choice(activation, "activation", _ACTIVATIONS)
         rng = random.Random(0) if rng is None else _rng(rng)
-        self.weights = [Value(rng.uniform(-1, 1), _name(name, f"w{i}")) for i in range(n)]
+        self.weights = [
+            Value(rng.uniform(-1, 1), _name(name, f"w{i}")) for i in range(n)
+        ]
         self.bias = Value(0.0, _name(name, "b"))
 
     def __call__(self, xs: Sequence[Value | float]) -> Value:
@@ -114,7 +116,9 @@ class Neuron:
             If `xs` does not have one input per weight.
         """
         _inputs(xs, len(self.weights))
-        total = sum((w * x for w, x in zip(self.weights, xs, strict=True)), self.bias)
+        total = sum(
+            (w * x for w, x in zip(self.weights, xs, strict=True)), self.bias
+        )
         if self.activation == "linear":
             return total
         return _ACTIVATION_METHODS[self.activation](total)
@@ -165,7 +169,10 @@ class Layer:
     ) -> None:
         n = integer(n_outputs, "n_outputs", minimum=1)
         rng = random.Random(0) if rng is None else _rng(rng)
-        self.neurons = [Neuron(n_inputs, activation, rng, _name(name, f"n{j}")) for j in range(n)]
+        self.neurons = [
+            Neuron(n_inputs, activation, rng, _name(name, f"n{j}"))
+            for j in range(n)
+        ]
 
     def __call__(self, xs: Sequence[Value | float]) -> list[Value]:
         """Return each neuron's output for the inputs `xs`."""
@@ -231,7 +238,13 @@ class MLP:
         choice(activation, "activation", _ACTIVATIONS)
         last = len(sizes) - 2
         self.layers = [
-            Layer(sizes[k], sizes[k + 1], "linear" if k == last else activation, rng, f"L{k + 1}")
+            Layer(
+                sizes[k],
+                sizes[k + 1],
+                "linear" if k == last else activation,
+                rng,
+                f"L{k + 1}",
+            )
             for k in range(last + 1)
         ]
 
@@ -417,7 +430,9 @@ def gradient_check(
         finally:
             p.data = saved
         label = p.label or f"params[{i}]"
-        rows.append(GradientCheck(label, grad, numerical, relative_error(numerical, grad)))
+        rows.append(
+            GradientCheck(label, grad, numerical, relative_error(numerical, grad))
+        )
     return rows
 
 
@@ -434,7 +449,9 @@ def _inputs(xs: object, n_inputs: int) -> Sequence[Value | float]:
 
 def _params(params: object) -> list[Value]:
     items = sequence(params, "params", "Values")
-    checked = [instance(p, Value, f"params[{i}]", "a Value") for i, p in enumerate(items)]
+    checked = [
+        instance(p, Value, f"params[{i}]", "a Value") for i, p in enumerate(items)
+    ]
     if len(set(checked)) != len(checked):
         raise value_error("params", "a sequence without repeats", params)
     return checked

@@ -114,8 +114,12 @@ def _check_variables(variables: object) -> tuple[sympy.Symbol, ...]:
     if not isinstance(variables, (list, tuple)):
         raise type_error("variables", "a list or tuple of SymPy Symbols", variables)
     if not variables:
-        raise value_error("variables", "a non-empty list or tuple of SymPy Symbols", variables)
-    symbols = tuple(_check_symbol(v, f"variables[{i}]") for i, v in enumerate(variables))
+        raise value_error(
+            "variables", "a non-empty list or tuple of SymPy Symbols", variables
+        )
+    symbols = tuple(
+        _check_symbol(v, f"variables[{i}]") for i, v in enumerate(variables)
+    )
     if len(set(symbols)) != len(symbols):
         raise value_error("variables", "distinct SymPy Symbols", variables)
     return symbols
@@ -123,11 +127,15 @@ def _check_variables(variables: object) -> tuple[sympy.Symbol, ...]:
 
 def _check_values(values: object) -> dict[sympy.Symbol, sympy.Expr]:
     if not isinstance(values, Mapping):
-        raise type_error("values", "a mapping from SymPy Symbols to numbers", values)
+        raise type_error(
+            "values", "a mapping from SymPy Symbols to numbers", values
+        )
     checked = {}
     for key, value in values.items():
         symbol = _check_symbol(key, "each key of values")
-        checked[symbol] = _assumed(symbol, _as_number(value, f"values[{symbol}]"), value)
+        checked[symbol] = _assumed(
+            symbol, _as_number(value, f"values[{symbol}]"), value
+        )
     return checked
 
 
@@ -138,7 +146,9 @@ def _assumed(symbol: sympy.Symbol, number: sympy.Expr, value: object) -> sympy.E
         if getattr(number, f"is_{key}", None) is (not wanted):
             held = key if wanted else f"not {key}"
             raise value_error(
-                f"values[{symbol}]", f"a number that is {held}, as {symbol} assumes", value
+                f"values[{symbol}]",
+                f"a number that is {held}, as {symbol} assumes",
+                value,
             )
     return number
 
@@ -151,7 +161,9 @@ def _check_covered(expr: sympy.Expr, given: object, name: str) -> None:
         listed = ", ".join(missing)
         expected = f"a mapping with a value for each free symbol of expr (missing {listed})"
         if name == "variables":
-            expected = f"Symbols covering the free symbols of expr (missing {listed})"
+            expected = (
+                f"Symbols covering the free symbols of expr (missing {listed})"
+            )
         raise value_error(name, expected, given)
 
 
@@ -159,13 +171,17 @@ def _as_array(value: object, name: str) -> npt.NDArray[np.inexact[Any]]:
     """Return ``value`` as a finite float or complex array, or raise."""
     array = np.asarray(value)
     if array.dtype.kind not in "iufc":
-        raise TypeError(f"{name} must be a real or complex number or array, got {describe(value)}")
+        raise TypeError(
+            f"{name} must be a real or complex number or array, got {describe(value)}"
+        )
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return array.astype(np.result_type(array.dtype, np.float64))
 
 
-def derivative(expr: sympy.Expr | float, var: sympy.Symbol, n: int = 1) -> sympy.Expr:
+def derivative(
+    expr: sympy.Expr | float, var: sympy.Symbol, n: int = 1
+) -> sympy.Expr:
     """Differentiate ``expr`` ``n`` times with respect to ``var``.
 
     The result is what :func:`sympy.diff` returns; it is not passed through
@@ -210,7 +226,9 @@ def derivative(expr: sympy.Expr | float, var: sympy.Symbol, n: int = 1) -> sympy
     return sympy.diff(checked, symbol, order)
 
 
-def evaluate(expr: sympy.Expr | float, values: Mapping[sympy.Symbol, object]) -> sympy.Expr:
+def evaluate(
+    expr: sympy.Expr | float, values: Mapping[sympy.Symbol, object]
+) -> sympy.Expr:
     """Substitute an exact value for every free symbol of ``expr``.
 
     Integers become :class:`sympy.Integer`, fractions become
@@ -262,7 +280,8 @@ def evaluate(expr: sympy.Expr | float, values: Mapping[sympy.Symbol, object]) ->
 
 
 def gradient(
-    expr: sympy.Expr | float, variables: list[sympy.Symbol] | tuple[sympy.Symbol, ...]
+    expr: sympy.Expr | float,
+    variables: list[sympy.Symbol] | tuple[sympy.Symbol, ...],
 ) -> list[sympy.Expr]:
     """Return the partial derivatives of ``expr``, one per variable.
 
@@ -374,9 +393,13 @@ def as_function(
     steps = _compile(checked, symbols)
     names = ", ".join(str(s) for s in symbols)
 
-    def function(*args: npt.ArrayLike) -> float | complex | npt.NDArray[np.inexact[Any]]:
+    def function(
+        *args: npt.ArrayLike,
+    ) -> float | complex | npt.NDArray[np.inexact[Any]]:
         if len(args) != len(symbols):
-            raise TypeError(f"expected {len(symbols)} argument(s) ({names}), got {len(args)}")
+            raise TypeError(
+                f"expected {len(symbols)} argument(s) ({names}), got {len(args)}"
+            )
         arrays = [_as_array(a, str(s)) for a, s in zip(args, symbols, strict=True)]
         try:
             shape = np.broadcast_shapes(*(a.shape for a in arrays))
@@ -386,10 +409,14 @@ def as_function(
                 f"arguments ({names}) must broadcast to one shape, got {shapes}"
             ) from None
         out = np.asarray(_run(steps, arrays))
-        result = np.broadcast_to(out, shape).astype(np.result_type(out.dtype, np.float64))
+        result = np.broadcast_to(out, shape).astype(
+            np.result_type(out.dtype, np.float64)
+        )
         if result.ndim > 0:
             return result
-        return complex(result[()]) if result.dtype.kind == "c" else float(result[()])
+        return (
+            complex(result[()]) if result.dtype.kind == "c" else float(result[()])
+        )
 
     return function
 
@@ -511,7 +538,9 @@ def _compile(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> list[Step]:
             if type(node) not in _NUMPY:
                 name = getattr(node, "func", type(node)).__name__
                 raise type_error(
-                    "expr", f"built from functions as_function can compute (not {name})", node
+                    "expr",
+                    f"built from functions as_function can compute (not {name})",
+                    node,
                 )
             pending.append((node, True))
             pending.extend((child, False) for child in reversed(_children(node)))
@@ -552,10 +581,14 @@ _SYMPY_OPS: dict[str, Callable[..., sympy.Expr]] = {
     "log": lambda x: sympy.log(x, evaluate=False),
     "tanh": lambda x: sympy.tanh(x, evaluate=False),
     "relu": lambda x: sympy.Piecewise(
-        (x, sympy.StrictGreaterThan(x, 0, evaluate=False)), (0, True), evaluate=False
+        (x, sympy.StrictGreaterThan(x, 0, evaluate=False)),
+        (0, True),
+        evaluate=False,
     ),
     "sigmoid": lambda x: _inverse(
-        sympy.Add(sympy.Integer(1), sympy.exp(_neg(x), evaluate=False), evaluate=False)
+        sympy.Add(
+            sympy.Integer(1), sympy.exp(_neg(x), evaluate=False), evaluate=False
+        )
     ),
 }
 
@@ -611,7 +644,9 @@ def to_sympy(root: Value) -> sympy.Expr:
     order = topological_order(root)
     uses = collections.Counter(p for node in order for p in node.parents)
     exprs: dict[Value, sympy.Expr] = {}
-    sums: dict[Value, list[sympy.Expr]] = {}  # terms of "+" nodes not yet made into an Add
+    sums: dict[
+        Value, list[sympy.Expr]
+    ] = {}  # terms of "+" nodes not yet made into an Add
     leaves: dict[str, Value] = {}
 
     def expr_of(node: Value) -> sympy.Expr:
@@ -622,8 +657,12 @@ def to_sympy(root: Value) -> sympy.Expr:
     for node in order:
         if node.op == "+":
             terms: list[sympy.Expr] = []
-            for p in node.parents:  # a sum used once joins this one: a chain is one Add
-                terms.extend(sums.pop(p) if p in sums and uses[p] == 1 else [expr_of(p)])
+            for (
+                p
+            ) in node.parents:  # a sum used once joins this one: a chain is one Add
+                terms.extend(
+                    sums.pop(p) if p in sums and uses[p] == 1 else [expr_of(p)]
+                )
             sums[node] = terms
         elif node.parents:
             exprs[node] = _sympy_op(node)(*(expr_of(p) for p in node.parents))

@@ -52,7 +52,17 @@ def _unary(name: str) -> Build:
     return build
 
 
-UNARY = ["exp", "log", "tanh", "sigmoid", "square", "cube", "neg", "reciprocal", "sqrt"]
+UNARY = [
+    "exp",
+    "log",
+    "tanh",
+    "sigmoid",
+    "square",
+    "cube",
+    "neg",
+    "reciprocal",
+    "sqrt",
+]
 
 
 @st.composite
@@ -114,9 +124,12 @@ def test_relu_network_agrees_away_from_kinks() -> None:
         exact = symbolic.evaluate(symbolic.derivative(expr, symbol), values)
         assert value.grad == float(exact)
     nudged = epsilon.numerical_gradient(
-        lambda p, q, r, s: (max(0.0, r * max(0.0, p + q) + s) - 5) ** 2 / 2, [2, 0, 3, 1]
+        lambda p, q, r, s: (max(0.0, r * max(0.0, p + q) + s) - 5) ** 2 / 2,
+        [2, 0, 3, 1],
     )
-    assert [round(g, 6) for g in nudged] == [params[s].grad for s in (w1, b1, w2, b2)]
+    assert [round(g, 6) for g in nudged] == [
+        params[s].grad for s in (w1, b1, w2, b2)
+    ]
 
 
 def test_the_lecture_graph_three_ways() -> None:
@@ -124,11 +137,15 @@ def test_the_lecture_graph_three_ways() -> None:
     a, b, c, f = sympy.symbols("a b c f")
     L = (a * b + c) * f
     point = {a: 2, b: -3, c: 10, f: -2}
-    exact = [symbolic.evaluate(g, point) for g in symbolic.gradient(L, [a, b, c, f])]
+    exact = [
+        symbolic.evaluate(g, point) for g in symbolic.gradient(L, [a, b, c, f])
+    ]
     values = [Value(point[s], label=str(s)) for s in (a, b, c, f)]
     out = (values[0] * values[1] + values[2]) * values[3]
     out.backward()
-    nudged = epsilon.numerical_gradient(lambda p, q, r, s: (p * q + r) * s, [2, -3, 10, -2])
+    nudged = epsilon.numerical_gradient(
+        lambda p, q, r, s: (p * q + r) * s, [2, -3, 10, -2]
+    )
     assert list(exact) == [6, -4, -2, 4]  # by hand: b*f, a*f, f, a*b + c
     assert [v.grad for v in values] == [6.0, -4.0, -2.0, 4.0]
     assert all(abs(n - e) < 1e-9 for n, e in zip(nudged, exact, strict=True))

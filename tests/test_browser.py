@@ -30,12 +30,16 @@ class Visit:
         self.errors: list[str] = []
         self.context.route("**/*", self._route)
         self.page: Page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on(
+            "console", lambda m: m.type == "error" and self.errors.append(m.text)
+        )
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.goto(url, wait_until="load")
 
     def _route(self, route, request) -> None:  # type: ignore[no-untyped-def]
-        if urlparse(request.url).hostname in LOCAL_HOSTS or request.url.startswith("data:"):
+        if urlparse(request.url).hostname in LOCAL_HOSTS or request.url.startswith(
+            "data:"
+        ):
             route.continue_()
         else:
             self.outside.append(request.url)
@@ -60,7 +64,9 @@ def visit(browser: Browser, server: str) -> Iterator[functools.partial[Visit]]:
 def test_page_renders_offline(visit, name: str) -> None:  # type: ignore[no-untyped-def]
     v = visit(f"{name}.html")
     page = v.page
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.wait_for_function(
+        "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+    )
     page.evaluate("() => MathJax.startup.promise")
     math = page.locator(".math").count()
     typeset = page.locator(".math mjx-container").count()
@@ -87,7 +93,9 @@ def test_lesson_offers_its_notebook(visit, server: str, name: str) -> None:  # t
     assert response.ok
     notebook = response.json()
     assert notebook["nbformat"] == 4 and len(notebook["cells"]) > 3
-    assert v.page.locator('a[href$=".md"]').count() >= 1, "no Markdown source download"
+    assert v.page.locator('a[href$=".md"]').count() >= 1, (
+        "no Markdown source download"
+    )
 
 
 def _copy(v: Visit, block: str) -> str:
@@ -102,8 +110,14 @@ def test_copy_button_strips_doctest_prompts_and_outputs(visit) -> None:  # type:
     block = "dl.py.function div.highlight"
     shown = v.page.locator(f"{block} pre").first.inner_text()
     assert ">>> " in shown
-    expected = [line[4:] for line in shown.splitlines() if line.startswith((">>> ", "... "))]
-    outputs = [line for line in shown.splitlines() if line and not line.startswith((">>>", "..."))]
+    expected = [
+        line[4:] for line in shown.splitlines() if line.startswith((">>> ", "... "))
+    ]
+    outputs = [
+        line
+        for line in shown.splitlines()
+        if line and not line.startswith((">>>", "..."))
+    ]
     assert outputs, "the example shows its output"
     copied = _copy(v, block)
     copied_lines = [line for line in copied.splitlines() if line.strip()]
@@ -129,6 +143,8 @@ def test_copy_button_on_a_lesson_copies_the_code_cell(visit) -> None:  # type: i
 def test_search_finds_a_lesson(visit) -> None:  # type: ignore[no-untyped-def]
     v = visit("search.html?q=backpropagation")
     v.page.wait_for_selector("#search-results li a", timeout=15000)
-    links = v.page.locator("#search-results li a").evaluate_all("as => as.map(a => a.href)")
+    links = v.page.locator("#search-results li a").evaluate_all(
+        "as => as.map(a => a.href)"
+    )
     assert any("backprop.html" in link for link in links), links
     assert v.outside == []

@@ -65,7 +65,15 @@ def test_lecture_expression_forward_and_backward() -> None:
     # d = a*b + c = 4, L = d*f = -8; dL/da = b*f, dL/db = a*f, dL/dc = f, dL/df = d
     assert g["e"].data == -6.0 and g["d"].data == 4.0 and g["L"].data == -8.0
     grads = {name: node.grad for name, node in g.items()}
-    assert grads == {"a": 6.0, "b": -4.0, "c": -2.0, "d": -2.0, "e": -2.0, "f": 4.0, "L": 1.0}
+    assert grads == {
+        "a": 6.0,
+        "b": -4.0,
+        "c": -2.0,
+        "d": -2.0,
+        "e": -2.0,
+        "f": 4.0,
+        "L": 1.0,
+    }
 
 
 def test_lecture_neuron_matches_the_hand_formula() -> None:
@@ -76,7 +84,13 @@ def test_lecture_neuron_matches_the_hand_formula() -> None:
     assert g["o"].data == pytest.approx(1 / math.sqrt(2), abs=1e-12)
     dn = 1 - o**2  # d tanh(n) / dn, 0.5 here
     assert dn == pytest.approx(0.5)
-    expected = {"x1": dn * -3.0, "w1": dn * 2.0, "x2": dn * 1.0, "w2": dn * 0.0, "b": dn}
+    expected = {
+        "x1": dn * -3.0,
+        "w1": dn * 2.0,
+        "x2": dn * 1.0,
+        "w2": dn * 0.0,
+        "b": dn,
+    }
     for name, value in expected.items():
         assert g[name].grad == pytest.approx(value, rel=1e-12, abs=1e-15)
 
@@ -123,12 +137,35 @@ def test_repr_is_deterministic() -> None:
 
 def test_node_attributes() -> None:
     a, b = Value(2, label="a"), Value(Fraction(1, 4), label="b")
-    assert (a.data, b.data, a.grad, a.op, a.parents, a.local_grads) == (2.0, 0.25, 0.0, "", (), ())
+    assert (a.data, b.data, a.grad, a.op, a.parents, a.local_grads) == (
+        2.0,
+        0.25,
+        0.0,
+        "",
+        (),
+        (),
+    )
     assert type(a.data) is float
     p = a / b
-    assert (p.op, p.parents, p.local_grads) == ("/", (a, b), (4.0, -32.0))  # 1/b, -a/b**2
-    assert (a**3).op == "**3" and (a**0.5).op == "**0.5" and (a ** Fraction(1, 3)).op == "**1/3"
-    names = {(-a).op, a.exp().op, a.log().op, a.tanh().op, a.relu().op, a.sigmoid().op, (a - b).op}
+    assert (p.op, p.parents, p.local_grads) == (
+        "/",
+        (a, b),
+        (4.0, -32.0),
+    )  # 1/b, -a/b**2
+    assert (
+        (a**3).op == "**3"
+        and (a**0.5).op == "**0.5"
+        and (a ** Fraction(1, 3)).op == "**1/3"
+    )
+    names = {
+        (-a).op,
+        a.exp().op,
+        a.log().op,
+        a.tanh().op,
+        a.relu().op,
+        a.sigmoid().op,
+        (a - b).op,
+    }
     assert names == {"neg", "exp", "log", "tanh", "relu", "sigmoid", "-"}
     assert Value(1.0) != Value(1.0) and len({a, a, b}) == 2  # identity, not data
 
@@ -153,15 +190,26 @@ def test_node_attributes() -> None:
     ],
 )
 def test_mixing_with_plain_numbers(
-    build: Callable[[Value], Value], data: float, grad: float, constant: float, label: str
+    build: Callable[[Value], Value],
+    data: float,
+    grad: float,
+    constant: float,
+    label: str,
 ) -> None:
     v = Value(3.0, label="v")
     out = build(v)
     assert isinstance(out, Value)
     out.backward()
-    assert out.data == pytest.approx(data, rel=1e-15) and v.grad == pytest.approx(grad, rel=1e-15)
+    assert out.data == pytest.approx(data, rel=1e-15) and v.grad == pytest.approx(
+        grad, rel=1e-15
+    )
     (leaf,) = [p for p in out.parents if p is not v]
-    assert (leaf.data, leaf.op, leaf.parents, leaf.label) == (constant, "", (), label)
+    assert (leaf.data, leaf.op, leaf.parents, leaf.label) == (
+        constant,
+        "",
+        (),
+        label,
+    )
 
 
 # Every operation's derivative against SymPy's exact derivative.
@@ -170,7 +218,9 @@ finite = st.floats(-30, 30, allow_nan=False)
 positive = st.floats(1e-3, 30)
 nonzero = finite.filter(lambda x: abs(x) > 1e-3)
 
-UNARY: list[tuple[str, Callable[[Value], Value], sympy.Expr, st.SearchStrategy[float]]] = [
+UNARY: list[
+    tuple[str, Callable[[Value], Value], sympy.Expr, st.SearchStrategy[float]]
+] = [
     ("neg", lambda v: -v, -X, finite),
     ("exp", Value.exp, sympy.exp(X), finite),
     ("log", Value.log, sympy.log(X), positive),
@@ -194,7 +244,9 @@ UNARY: list[tuple[str, Callable[[Value], Value], sympy.Expr, st.SearchStrategy[f
 ]
 
 
-@pytest.mark.parametrize(("name", "build", "expr", "xs"), UNARY, ids=[u[0] for u in UNARY])
+@pytest.mark.parametrize(
+    ("name", "build", "expr", "xs"), UNARY, ids=[u[0] for u in UNARY]
+)
 def test_every_operation_matches_sympy(
     name: str,
     build: Callable[[Value], Value],
@@ -212,7 +264,10 @@ def test_every_operation_matches_sympy(
         out = build(v)
         out.backward()
         with mpmath.workdps(40):
-            exact_value, exact_slope = float(value(mpmath.mpf(x))), float(slope(mpmath.mpf(x)))
+            exact_value, exact_slope = (
+                float(value(mpmath.mpf(x))),
+                float(slope(mpmath.mpf(x))),
+            )
         assert out.data == pytest.approx(exact_value, rel=1e-13, abs=1e-300)
         assert v.grad == pytest.approx(exact_slope, rel=1e-13, abs=1e-300)
 
@@ -227,7 +282,9 @@ BINARY: list[tuple[str, Callable[[Value, Value], Value], sympy.Expr]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "build", "expr"), BINARY, ids=[b[0] for b in BINARY])
+@pytest.mark.parametrize(
+    ("name", "build", "expr"), BINARY, ids=[b[0] for b in BINARY]
+)
 def test_binary_operations_match_sympy(
     name: str, build: Callable[[Value, Value], Value], expr: sympy.Expr
 ) -> None:
@@ -259,7 +316,12 @@ def test_negative_base_with_integer_exponent() -> None:
 
 def test_power_at_zero() -> None:
     x = Value(0.0)
-    for p, data, grad in [(0, 1.0, 0.0), (1, 0.0, 1.0), (2, 0.0, 0.0), (1.5, 0.0, 0.0)]:
+    for p, data, grad in [
+        (0, 1.0, 0.0),
+        (1, 0.0, 1.0),
+        (2, 0.0, 0.0),
+        (1.5, 0.0, 0.0),
+    ]:
         y = x**p
         y.backward()
         assert (y.data, x.grad) == (data, grad)
@@ -281,7 +343,9 @@ def test_relu_derivative_is_zero_at_zero_and_below() -> None:
         ("sigmoid", 1000.0, 1.0),
     ],
 )
-def test_saturating_functions_are_stable(method: str, x: float, data: float) -> None:
+def test_saturating_functions_are_stable(
+    method: str, x: float, data: float
+) -> None:
     v = Value(x)
     out = getattr(v, method)()
     out.backward()
@@ -293,7 +357,9 @@ def test_sigmoid_of_a_large_negative_number_is_tiny_not_zero() -> None:
     out = v.sigmoid()
     out.backward()
     assert out.data == pytest.approx(math.exp(-30) / (1 + math.exp(-30)), rel=1e-15)
-    assert v.grad == pytest.approx(math.exp(-30) / (1 + math.exp(-30)) ** 2, rel=1e-12)
+    assert v.grad == pytest.approx(
+        math.exp(-30) / (1 + math.exp(-30)) ** 2, rel=1e-12
+    )
 
 
 # Random graphs: backward against SymPy and against central differences.
@@ -309,7 +375,9 @@ OPS: list[Callable[[Value, Value], Value]] = [
 ]
 
 
-def random_graph(data: list[float], steps: list[tuple[int, int, int]]) -> tuple[list[Value], Value]:
+def random_graph(
+    data: list[float], steps: list[tuple[int, int, int]]
+) -> tuple[list[Value], Value]:
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(data)]
     nodes = list(leaves)
     for op, i, j in steps:
@@ -320,7 +388,9 @@ def random_graph(data: list[float], steps: list[tuple[int, int, int]]) -> tuple[
 graphs = st.tuples(
     st.lists(st.floats(-2, 2), min_size=3, max_size=3),
     st.lists(
-        st.tuples(st.integers(0, len(OPS) - 1), st.integers(0, 50), st.integers(0, 50)),
+        st.tuples(
+            st.integers(0, len(OPS) - 1), st.integers(0, 50), st.integers(0, 50)
+        ),
         min_size=1,
         max_size=6,
     ),
@@ -329,13 +399,17 @@ graphs = st.tuples(
 
 @SETTINGS
 @given(graphs)
-def test_random_graphs_match_sympy(graph: tuple[list[float], list[tuple[int, int, int]]]) -> None:
+def test_random_graphs_match_sympy(
+    graph: tuple[list[float], list[tuple[int, int, int]]],
+) -> None:
     leaves, root = random_graph(*graph)
     root.backward()
     expr = to_sympy(root)
     symbols = sympy.symbols("x0 x1 x2")
     point = [leaf.data for leaf in leaves]
-    assert sympy.lambdify(symbols, expr, "math")(*point) == pytest.approx(root.data, rel=1e-9)
+    assert sympy.lambdify(symbols, expr, "math")(*point) == pytest.approx(
+        root.data, rel=1e-9
+    )
     for s, leaf in zip(symbols, leaves, strict=True):
         exact = sympy.lambdify(symbols, sympy.diff(expr, s), "math")(*point)
         assert leaf.grad == pytest.approx(exact, rel=1e-9, abs=1e-12)
@@ -353,7 +427,9 @@ def test_random_graphs_match_central_differences(
     for i, leaf in enumerate(leaves):
         up = [x + h if k == i else x for k, x in enumerate(data)]
         down = [x - h if k == i else x for k, x in enumerate(data)]
-        estimate = (random_graph(up, steps)[1].data - random_graph(down, steps)[1].data) / (2 * h)
+        estimate = (
+            random_graph(up, steps)[1].data - random_graph(down, steps)[1].data
+        ) / (2 * h)
         assert leaf.grad == pytest.approx(estimate, rel=1e-4, abs=1e-4)
 
 
@@ -389,7 +465,15 @@ def test_backward_twice_equals_once_on_random_graphs(
 def test_topological_order_of_the_lecture_graph() -> None:
     g = lecture_graph()
     # depth first, parents in order: L -> d -> e -> a, b; then c; then f
-    assert [n.label for n in topological_order(g["L"])] == ["a", "b", "e", "c", "d", "f", "L"]
+    assert [n.label for n in topological_order(g["L"])] == [
+        "a",
+        "b",
+        "e",
+        "c",
+        "d",
+        "f",
+        "L",
+    ]
 
 
 def test_topological_order_lists_a_shared_node_once() -> None:
@@ -470,7 +554,8 @@ def test_naive_backward_refuses_large_graphs_without_changing_grads() -> None:
         y = y + y  # 2**10 paths
     y.backward()
     with pytest.raises(
-        ValueError, match=r"^naive_backward is for small teaching graphs: .* more than 400$"
+        ValueError,
+        match=r"^naive_backward is for small teaching graphs: .* more than 400$",
     ):
         naive_backward(y)
     assert x.grad == 1024.0
@@ -491,17 +576,41 @@ def test_naive_backward_refuses_large_graphs_without_changing_grads() -> None:
         (1j, TypeError, r"data must be a real number, got complex 1j$"),
         (None, TypeError, "data must be a real number, got NoneType None$"),
         ([1.0], TypeError, r"data must be a real number, got list \[1.0\]$"),
-        (Decimal("1"), TypeError, r"data must be a real number, got Decimal Decimal\('1'\)$"),
-        (Value(1.0), TypeError, r"data must be a real number, got Value Value\(data=1.0"),
-        (float("nan"), ValueError, "data must be a finite real number, got float nan$"),
-        (float("inf"), ValueError, "data must be a finite real number, got float inf$"),
-        (-math.inf, ValueError, "data must be a finite real number, got float -inf$"),
+        (
+            Decimal("1"),
+            TypeError,
+            r"data must be a real number, got Decimal Decimal\('1'\)$",
+        ),
+        (
+            Value(1.0),
+            TypeError,
+            r"data must be a real number, got Value Value\(data=1.0",
+        ),
+        (
+            float("nan"),
+            ValueError,
+            "data must be a finite real number, got float nan$",
+        ),
+        (
+            float("inf"),
+            ValueError,
+            "data must be a finite real number, got float inf$",
+        ),
+        (
+            -math.inf,
+            ValueError,
+            "data must be a finite real number, got float -inf$",
+        ),
         (
             np.float64("nan"),
             ValueError,
             r"data must be a finite real number, got float64 np.float64\(nan\)$",
         ),
-        (10**400, ValueError, r"data must be a finite real number, got int 1000.*\.\.\.$"),
+        (
+            10**400,
+            ValueError,
+            r"data must be a finite real number, got int 1000.*\.\.\.$",
+        ),
         (
             Fraction(10**400, 3),
             ValueError,
@@ -509,7 +618,9 @@ def test_naive_backward_refuses_large_graphs_without_changing_grads() -> None:
         ),
     ],
 )
-def test_value_rejects_bad_data(data: object, error: type[Exception], message: str) -> None:
+def test_value_rejects_bad_data(
+    data: object, error: type[Exception], message: str
+) -> None:
     with pytest.raises(error, match=f"^{message}"):
         Value(data)  # type: ignore[arg-type]
 
@@ -540,9 +651,13 @@ def test_unsupported_operands_are_named(bad: object, symbol: str) -> None:
 @pytest.mark.parametrize("bad", [float("nan"), math.inf, np.float64("-inf")])
 def test_non_finite_operands_are_refused(bad: float) -> None:
     v = Value(2.0)
-    with pytest.raises(ValueError, match="^operand must be a finite real number, got float"):
+    with pytest.raises(
+        ValueError, match="^operand must be a finite real number, got float"
+    ):
         v + bad
-    with pytest.raises(ValueError, match="^operand must be a finite real number, got float"):
+    with pytest.raises(
+        ValueError, match="^operand must be a finite real number, got float"
+    ):
         bad * v
 
 
@@ -558,11 +673,21 @@ def test_non_finite_operands_are_refused(bad: float) -> None:
         (True, TypeError, "exponent must be a real number, got bool True"),
         (2j, TypeError, r"exponent must be a real number, got complex 2j"),
         (None, TypeError, "exponent must be a real number, got NoneType None"),
-        (float("nan"), ValueError, "exponent must be a finite real number, got float nan"),
-        (math.inf, ValueError, "exponent must be a finite real number, got float inf"),
+        (
+            float("nan"),
+            ValueError,
+            "exponent must be a finite real number, got float nan",
+        ),
+        (
+            math.inf,
+            ValueError,
+            "exponent must be a finite real number, got float inf",
+        ),
     ],
 )
-def test_bad_exponents(exponent: object, error: type[Exception], message: str) -> None:
+def test_bad_exponents(
+    exponent: object, error: type[Exception], message: str
+) -> None:
     with pytest.raises(error, match=f"^{message}$"):
         Value(2.0) ** exponent  # type: ignore[operator]
 
@@ -575,7 +700,8 @@ def test_a_value_cannot_be_an_exponent_on_the_right() -> None:
     ):
         2 ** Value(3.0)  # type: ignore[operator]
     with pytest.raises(
-        TypeError, match=r"^unsupported operand type\(s\) for \*\* or pow\(\): 'str' and 'Value'$"
+        TypeError,
+        match=r"^unsupported operand type\(s\) for \*\* or pow\(\): 'str' and 'Value'$",
     ):
         "a" ** Value(3.0)  # type: ignore[operator]
 
@@ -610,13 +736,17 @@ def test_power_domain_errors() -> None:
         match=r"^a negative base needs an integer exponent: \(-8.0\) \*\* 1/3 is not real$",
     ):
         Value(-8.0) ** Fraction(1, 3)
-    with pytest.raises(ValueError, match=r"^the derivative of x \*\* 0.5 is infinite at x = 0.0$"):
+    with pytest.raises(
+        ValueError, match=r"^the derivative of x \*\* 0.5 is infinite at x = 0.0$"
+    ):
         Value(0.0) ** 0.5
 
 
 @pytest.mark.parametrize("x", [0.0, -1.0, -1e-300])
 def test_log_needs_a_positive_value(x: float) -> None:
-    with pytest.raises(ValueError, match=f"^log needs a positive value, got {x!r}$"):
+    with pytest.raises(
+        ValueError, match=f"^log needs a positive value, got {x!r}$"
+    ):
         Value(x).log()
 
 
@@ -625,15 +755,23 @@ def test_overflow_is_reported() -> None:
         Value(1000.0).exp()
     with pytest.raises(OverflowError, match=r"^\(10.0\) \*\* 400 is too large$"):
         Value(10.0) ** 400
-    with pytest.raises(OverflowError, match=r"^the result of '\*' is not finite: data inf"):
+    with pytest.raises(
+        OverflowError, match=r"^the result of '\*' is not finite: data inf"
+    ):
         Value(1e200) * 1e200
-    with pytest.raises(OverflowError, match=r"^the result of 'log' is not finite: data -7"):
+    with pytest.raises(
+        OverflowError, match=r"^the result of 'log' is not finite: data -7"
+    ):
         Value(5e-324).log()  # log is finite, its derivative 1/x is not
-    with pytest.raises(OverflowError, match=r"^the result of '/' is not finite: data 1e\+300"):
+    with pytest.raises(
+        OverflowError, match=r"^the result of '/' is not finite: data 1e\+300"
+    ):
         Value(1e100) / 1e-200  # fine, but -a/b**2 is not
 
 
-@pytest.mark.parametrize("function", [topological_order, naive_backward, graph_table, to_sympy])
+@pytest.mark.parametrize(
+    "function", [topological_order, naive_backward, graph_table, to_sympy]
+)
 def test_graph_functions_need_a_value(function: Callable[[Value], object]) -> None:
     with pytest.raises(TypeError, match="^root must be a Value, got float 1.0$"):
         function(1.0)  # type: ignore[arg-type]

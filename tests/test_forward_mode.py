@@ -34,7 +34,9 @@ def close(a: float, b: float, tolerance: float) -> bool:
 
 @settings(max_examples=150, deadline=None)
 @given(build=expressions(), x0=st.floats(-2, 2).filter(lambda t: abs(t) > 1e-3))
-def test_dual_agrees_with_backprop_and_sympy(build: Callable[[Any], Pair], x0: float) -> None:
+def test_dual_agrees_with_backprop_and_sympy(
+    build: Callable[[Any], Pair], x0: float
+) -> None:
     x_value = Value(x0, label="x")
     by_backprop, expr = build((x_value, X))
     exact = float(sympy.diff(expr, X).subs(X, x0))
@@ -42,7 +44,9 @@ def test_dual_agrees_with_backprop_and_sympy(build: Callable[[Any], Pair], x0: f
     by_backprop.backward()
     by_dual = build((Dual(x0, 1.0), X))[0]
 
-    assert by_dual.value == by_backprop.data  # the same float operations, in the same order
+    assert (
+        by_dual.value == by_backprop.data
+    )  # the same float operations, in the same order
     assert close(by_dual.tangent, x_value.grad, 1e-12)
     assert close(by_dual.tangent, exact, 1e-9)
 
@@ -69,10 +73,14 @@ def test_the_gradient_of_two_inputs_takes_one_pass_each(
     assume(all(math.isfinite(g) and abs(g) < 1e6 for g in exact))
     out.backward()
     passes: list[tuple[Any, ...]] = []
-    by_dual = forward_mode_gradient(lambda *p: passes.append(p) or f(*p)[0], [a0, b0])
+    by_dual = forward_mode_gradient(
+        lambda *p: passes.append(p) or f(*p)[0], [a0, b0]
+    )
 
     assert len(passes) == 2 and all(isinstance(p, Dual) for p in passes[0])
-    assert [p.tangent for p in passes[0]] == [1.0, 0.0] and [p.tangent for p in passes[1]] == [0, 1]
+    assert [p.tangent for p in passes[0]] == [1.0, 0.0] and [
+        p.tangent for p in passes[1]
+    ] == [0, 1]
     for g, v, e in zip(by_dual, inputs, exact, strict=True):
         assert close(g, v.grad, 1e-12)
         assert close(g, e, 1e-9)
@@ -95,7 +103,9 @@ def test_the_lecture_graph() -> None:
     seeded_b = L(Dual(2), Dual(-3, 1), Dual(10), Dual(-2))
     assert (seeded_b.value, seeded_b.tangent) == (-8.0, -4.0)
     nudged = forward_gradient(L, [2, -3, 10, -2], eps=1e-6)
-    assert all(abs(n - g) < 1e-5 for n, g in zip(nudged, [6, -4, -2, 4], strict=True))
+    assert all(
+        abs(n - g) < 1e-5 for n, g in zip(nudged, [6, -4, -2, 4], strict=True)
+    )
 
 
 def test_olahs_example_sums_over_paths() -> None:
@@ -110,11 +120,19 @@ def test_olahs_example_sums_over_paths() -> None:
 
 def test_one_pass_differentiates_every_output() -> None:
     x = Dual(0.5, 1.0)
-    outputs = [x**n for n in range(1, 6)] + [x.exp(), x.log(), x.tanh(), x.sigmoid(), -x]
+    outputs = [x**n for n in range(1, 6)] + [
+        x.exp(),
+        x.log(),
+        x.tanh(),
+        x.sigmoid(),
+        -x,
+    ]
     s = 1 / (1 + math.exp(-0.5))
     expected = [n * 0.5 ** (n - 1) for n in range(1, 6)]
     expected += [math.exp(0.5), 2.0, 1 - math.tanh(0.5) ** 2, s * (1 - s), -1.0]
-    assert all(close(o.tangent, e, 1e-15) for o, e in zip(outputs, expected, strict=True))
+    assert all(
+        close(o.tangent, e, 1e-15) for o, e in zip(outputs, expected, strict=True)
+    )
 
 
 @pytest.mark.parametrize(
@@ -175,7 +193,10 @@ def test_numbers_mix_on_either_side() -> None:
         (np.array(4.0) / x, 2.0, -1.0),
     ]
     for out, value, tangent in cases:
-        assert isinstance(out, Dual) and (out.value, out.tangent) == (value, tangent)
+        assert isinstance(out, Dual) and (out.value, out.tangent) == (
+            value,
+            tangent,
+        )
 
 
 def test_a_constant_function_has_a_zero_gradient() -> None:
@@ -195,7 +216,11 @@ def test_a_constant_function_has_a_zero_gradient() -> None:
         ("3", TypeError, "must be a real number, got str '3'"),
         (1j, TypeError, "must be a real number, got complex 1j"),
         (None, TypeError, "must be a real number, got NoneType None"),
-        (Decimal("1"), TypeError, r"must be a real number, got Decimal Decimal\('1'\)"),
+        (
+            Decimal("1"),
+            TypeError,
+            r"must be a real number, got Decimal Decimal\('1'\)",
+        ),
         (Dual(1.0), TypeError, "must be a real number, got Dual"),
         (Value(1.0), TypeError, "must be a real number, got Value"),
         (float("nan"), ValueError, "must be a finite real number, got float nan"),
@@ -203,7 +228,9 @@ def test_a_constant_function_has_a_zero_gradient() -> None:
         (10**400, ValueError, "must be a finite real number, got int 1000"),
     ],
 )
-def test_dual_rejects_bad_numbers(argument: object, error: type[Exception], message: str) -> None:
+def test_dual_rejects_bad_numbers(
+    argument: object, error: type[Exception], message: str
+) -> None:
     with pytest.raises(error, match=f"^value {message}"):
         Dual(argument)
     with pytest.raises(error, match=f"^tangent {message}"):
@@ -240,7 +267,9 @@ BAD_OPERATIONS: dict[str, Callable[[type[Any]], object]] = {
 }
 
 
-def refusal(operation: Callable[[type[Any]], object], K: type[Any]) -> tuple[type, str]:
+def refusal(
+    operation: Callable[[type[Any]], object], K: type[Any]
+) -> tuple[type, str]:
     with pytest.raises((TypeError, ValueError, ArithmeticError)) as caught:
         operation(K)
     return caught.type, str(caught.value)
@@ -251,17 +280,26 @@ def as_dual_would_say(message: str) -> str:
     swapped = {"Value": "Dual", "Dual": "Value", "v": "d"}
     message = re.sub(r"\b(Value|Dual|v)\b", lambda m: swapped[m[0]], message)
     return re.sub(
-        r"Dual\(data=(\S+), grad=0.0, label=''\)", r"Dual(value=\1, tangent=0.0)", message
+        r"Dual\(data=(\S+), grad=0.0, label=''\)",
+        r"Dual(value=\1, tangent=0.0)",
+        message,
     )
 
 
 @pytest.mark.parametrize("name", list(BAD_OPERATIONS))
 def test_dual_refuses_what_value_refuses(name: str) -> None:
-    by_value, by_dual = refusal(BAD_OPERATIONS[name], Value), refusal(BAD_OPERATIONS[name], Dual)
+    by_value, by_dual = (
+        refusal(BAD_OPERATIONS[name], Value),
+        refusal(BAD_OPERATIONS[name], Dual),
+    )
     assert by_dual[0] is by_value[0]
-    if by_value[1].startswith("the result of"):  # Dual reports its tangent, not local derivatives
+    if by_value[1].startswith(
+        "the result of"
+    ):  # Dual reports its tangent, not local derivatives
         assert by_dual[1].split(": ")[0] == by_value[1].split(": ")[0]
-        value, tangent = re.fullmatch(r".*: value (\S+), tangent (\S+)", by_dual[1]).groups()  # type: ignore[union-attr]
+        value, tangent = re.fullmatch(
+            r".*: value (\S+), tangent (\S+)", by_dual[1]
+        ).groups()  # type: ignore[union-attr]
         assert not (math.isfinite(float(value)) and math.isfinite(float(tangent)))
     else:
         assert by_dual[1] == as_dual_would_say(by_value[1])
@@ -270,17 +308,35 @@ def test_dual_refuses_what_value_refuses(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("str operand", r"^unsupported operand type\(s\) for \+: 'Dual' and 'str'$"),
-        ("list operand on the left", r"^unsupported operand type\(s\) for \*: 'list' and 'Dual'$"),
+        (
+            "str operand",
+            r"^unsupported operand type\(s\) for \+: 'Dual' and 'str'$",
+        ),
+        (
+            "list operand on the left",
+            r"^unsupported operand type\(s\) for \*: 'list' and 'Dual'$",
+        ),
         ("nan operand", "^operand must be a finite real number, got float nan$"),
         ("nan exponent", "^exponent must be a finite real number, got float nan$"),
-        ("as an exponent", r"^exponent must be a real number, not a Dual \(write \(d \* log"),
+        (
+            "as an exponent",
+            r"^exponent must be a real number, not a Dual \(write \(d \* log",
+        ),
         ("divide by minus zero", "^cannot divide by zero, got -0.0$"),
-        ("negative base, fractional exponent", r"^a negative base .*: \(-8.0\) \*\* 1/3 is not"),
+        (
+            "negative base, fractional exponent",
+            r"^a negative base .*: \(-8.0\) \*\* 1/3 is not",
+        ),
         ("log of zero", "^log needs a positive value, got 0.0$"),
         ("exp overflows", r"^exp\(1000.0\) is too large$"),
-        ("product overflows", r"^the result of '\*' is not finite: value inf, tangent 0.0$"),
-        ("quotient's slope overflows", "^the result of '/' is not finite: value 1e\\+300, tangent"),
+        (
+            "product overflows",
+            r"^the result of '\*' is not finite: value inf, tangent 0.0$",
+        ),
+        (
+            "quotient's slope overflows",
+            "^the result of '/' is not finite: value 1e\\+300, tangent",
+        ),
     ],
 )
 def test_refusal_messages_are_pinned(name: str, message: str) -> None:
@@ -295,12 +351,32 @@ RETURNED = re.escape("f(*point) must be a Dual computed from its arguments")
     ("args", "error", "message"),
     [
         ((1.0, [1.0]), TypeError, "^f must be callable, got float 1.0$"),
-        ((abs, 1.0), TypeError, "^point must be a sequence of real numbers, got float 1.0$"),
-        ((abs, "ab"), TypeError, "^point must be a sequence of real numbers, got str 'ab'$"),
-        ((abs, []), ValueError, "^point must be a non-empty sequence of real numbers, got list"),
-        ((abs, [1.0, math.nan]), ValueError, r"^point\[1\] must be a finite real number, got"),
+        (
+            (abs, 1.0),
+            TypeError,
+            "^point must be a sequence of real numbers, got float 1.0$",
+        ),
+        (
+            (abs, "ab"),
+            TypeError,
+            "^point must be a sequence of real numbers, got str 'ab'$",
+        ),
+        (
+            (abs, []),
+            ValueError,
+            "^point must be a non-empty sequence of real numbers, got list",
+        ),
+        (
+            (abs, [1.0, math.nan]),
+            ValueError,
+            r"^point\[1\] must be a finite real number, got",
+        ),
         ((lambda a: "a", [1.0]), TypeError, rf"^{RETURNED}, got str 'a'$"),
-        ((lambda a: a.value, [1.0]), TypeError, rf"^{RETURNED}, got float 1.0$"),  # tangent lost
+        (
+            (lambda a: a.value, [1.0]),
+            TypeError,
+            rf"^{RETURNED}, got float 1.0$",
+        ),  # tangent lost
         ((lambda a: 7, [1.0]), TypeError, rf"^{RETURNED}, got int 7$"),
     ],
 )

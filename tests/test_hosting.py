@@ -17,7 +17,14 @@ CONFIGS = {
 
 
 def validate(path: Path, schema: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)]
+    command = [
+        sys.executable,
+        "-m",
+        "check_jsonschema",
+        "--builtin-schema",
+        schema,
+        str(path),
+    ]
     return subprocess.run(command, capture_output=True, text=True)
 
 
@@ -28,7 +35,9 @@ def test_config_matches_its_published_schema(name: str, schema: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "schema"), CONFIGS.items())
-def test_schema_check_rejects_a_broken_config(name: str, schema: str, tmp_path: Path) -> None:
+def test_schema_check_rejects_a_broken_config(
+    name: str, schema: str, tmp_path: Path
+) -> None:
     config = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
     config["version" if "readthedocs" in name else "jobs"] = 3
     broken = tmp_path / Path(name).name
@@ -39,8 +48,13 @@ def test_schema_check_rejects_a_broken_config(name: str, schema: str, tmp_path: 
 def test_both_hosts_build_with_make_html_and_publish_its_output() -> None:
     rtd = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
     assert rtd["build"]["commands"][0] == "make html"
-    assert any("build/html" in c and "READTHEDOCS_OUTPUT" in c for c in rtd["build"]["commands"])
-    workflow = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8"))
+    assert any(
+        "build/html" in c and "READTHEDOCS_OUTPUT" in c
+        for c in rtd["build"]["commands"]
+    )
+    workflow = yaml.safe_load(
+        (ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8")
+    )
     steps = workflow["jobs"]["build"]["steps"]
     assert {"name": "Build the site", "run": "make html"} in steps
     upload = next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))

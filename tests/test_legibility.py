@@ -24,7 +24,10 @@ from playwright.sync_api import Browser
 from tests.test_browser import Visit
 from tests.test_site import LESSONS, site  # noqa: F401  (the built-site fixture)
 
-PAGES = ["index", *LESSONS]  # the reference page's code comes from the package's docstrings
+PAGES = [
+    "index",
+    *LESSONS,
+]  # the reference page's code comes from the package's docstrings
 
 # Smallest figure text, in CSS px, at each window width.
 SMALLEST_TEXT = {1400: 10.0, 800: 8.0}
@@ -32,7 +35,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 TRANSFORM = re.compile(r"(matrix|translate|scale|rotate|skewX|skewY)\s*\(([^)]*)\)")
 
-Matrix = tuple[float, float, float, float]  # the linear part (a, b, c, d) of an SVG transform
+Matrix = tuple[
+    float, float, float, float
+]  # the linear part (a, b, c, d) of an SVG transform
 
 
 def _multiply(m: Matrix, n: Matrix) -> Matrix:
@@ -105,7 +110,9 @@ def _svg_of(fig: Any) -> bytes:
     import matplotlib
 
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"savefig.bbox": "standard", "svg.fonttype": "path"}):
+    with matplotlib.rc_context(
+        {"savefig.bbox": "standard", "svg.fonttype": "path"}
+    ):
         fig.savefig(buffer, format="svg")
     return buffer.getvalue()
 
@@ -125,7 +132,9 @@ def test_figure_text_reads_the_font_sizes_matplotlib_was_given() -> None:
     ax.set_title("small", fontsize=6.5)
     text = figure_text(_svg_of(fig))
     assert text.smallest == pytest.approx(6.5, rel=1e-3)
-    assert text.viewbox_width == pytest.approx(4 * 72)  # matplotlib writes SVG in points
+    assert text.viewbox_width == pytest.approx(
+        4 * 72
+    )  # matplotlib writes SVG in points
 
 
 class Measured(NamedTuple):
@@ -165,8 +174,12 @@ def measure(browser: Browser, server: str, name: str) -> dict[int, Measured]:  #
     measured = {}
     try:
         page = v.page
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate(
+            "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+        )
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+        )
         page.evaluate("() => MathJax.startup.promise")
         page.wait_for_function("() => [...document.images].every(i => i.complete)")
         for width in SMALLEST_TEXT:
@@ -180,9 +193,15 @@ def measure(browser: Browser, server: str, name: str) -> dict[int, Measured]:  #
 
 
 @pytest.fixture(scope="module")
-def pages_at(browser: Browser, server: str) -> Iterator[dict[tuple[int, str], Measured]]:  # noqa: F811
+def pages_at(
+    browser: Browser, server: str
+) -> Iterator[dict[tuple[int, str], Measured]]:  # noqa: F811
     """Every page measured once at each window width; the tests below read the results."""
-    yield {(w, name): m for name in PAGES for w, m in measure(browser, server, name).items()}
+    yield {
+        (w, name): m
+        for name in PAGES
+        for w, m in measure(browser, server, name).items()
+    }
 
 
 @pytest.mark.parametrize("width", list(SMALLEST_TEXT))
@@ -198,12 +217,18 @@ def test_figure_text_is_large_enough_to_read(
         text = figure_text_of(site / source.lstrip("/"))
         px = text.smallest * shown / text.viewbox_width
         if px < SMALLEST_TEXT[width] - 0.05:
-            small.append(f"{Path(source).name[:12]}: {px:.1f} px (shown {shown:.0f} px wide)")
+            small.append(
+                f"{Path(source).name[:12]}: {px:.1f} px (shown {shown:.0f} px wide)"
+            )
     limit = SMALLEST_TEXT[width]
-    assert small == [], f"{name} at {width} px: figure text under {limit} px: {small}"
+    assert small == [], (
+        f"{name} at {width} px: figure text under {limit} px: {small}"
+    )
 
 
-def test_every_lesson_figure_is_measured(pages_at: dict[tuple[int, str], Measured]) -> None:
+def test_every_lesson_figure_is_measured(
+    pages_at: dict[tuple[int, str], Measured],
+) -> None:
     """The measurement sees the figures: every lesson shows at least one, at both widths."""
     for (width, name), measured in pages_at.items():
         if name not in ("index", "api"):
@@ -215,4 +240,6 @@ def test_code_and_tables_fit_the_column(
     pages_at: dict[tuple[int, str], Measured], name: str
 ) -> None:
     too_wide = pages_at[1400, name].too_wide
-    assert too_wide == [], f"{name}: wider than the column at 1400 px:\n" + "\n".join(too_wide)
+    assert too_wide == [], (
+        f"{name}: wider than the column at 1400 px:\n" + "\n".join(too_wide)
+    )

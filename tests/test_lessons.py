@@ -25,7 +25,9 @@ import pytest
 from tests.test_site import CORE_PATH, DEEP_DIVES, DOCS, LESSONS, site  # noqa: F401
 
 HIDDEN = {"remove-cell", "remove-input"}
-NOTEBOOK_PAGES = sorted(p.stem for p in DOCS.glob("*.md") if "{code-cell}" in p.read_text("utf-8"))
+NOTEBOOK_PAGES = sorted(
+    p.stem for p in DOCS.glob("*.md") if "{code-cell}" in p.read_text("utf-8")
+)
 
 # Runs the cells given as a JSON file, in order, in one namespace: a cell tagged
 # raises-exception must raise, every other cell must not. Prints one JSON line per cell.
@@ -66,9 +68,13 @@ def notebook_of(site: Path, name: str) -> dict[str, Any]:  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def copied_runs(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:  # noqa: F811
+def copied_runs(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Run]]:  # noqa: F811
     """Every page's visible cells started at once, each page in its own fresh Python."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "MPL"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "MPL"))
+    }
     env |= {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
     runs = {}
     for name in NOTEBOOK_PAGES:
@@ -81,17 +87,25 @@ def copied_runs(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 class Run:
     """A page's visible cells running in a fresh Python, in an empty directory of its own."""
 
-    def __init__(self, site: Path, name: str, workdir: Path, env: dict[str, str]) -> None:  # noqa: F811
+    def __init__(
+        self, site: Path, name: str, workdir: Path, env: dict[str, str]
+    ) -> None:  # noqa: F811
         self.workdir = workdir
         cells = workdir / "cells.json"
-        cells.write_text(json.dumps(visible_cells(notebook_of(site, name))), encoding="utf-8")
+        cells.write_text(
+            json.dumps(visible_cells(notebook_of(site, name))), encoding="utf-8"
+        )
         with (workdir / "out").open("w") as out, (workdir / "err").open("w") as err:
             command = [sys.executable, "-I", "-c", DRIVER, str(cells)]
-            self.process = subprocess.Popen(command, cwd=workdir, env=env, stdout=out, stderr=err)
+            self.process = subprocess.Popen(
+                command, cwd=workdir, env=env, stdout=out, stderr=err
+            )
 
     def result(self) -> tuple[int, str, str]:
         code = self.process.wait(timeout=600)
-        out, err = ((self.workdir / f).read_text(encoding="utf-8") for f in ("out", "err"))
+        out, err = (
+            (self.workdir / f).read_text(encoding="utf-8") for f in ("out", "err")
+        )
         return code, out, err
 
     def stop(self) -> None:
@@ -101,7 +115,9 @@ class Run:
 
 
 @pytest.mark.parametrize("name", NOTEBOOK_PAGES)
-def test_visible_cells_run_when_copied_in_order(copied_runs: dict[str, Run], name: str) -> None:
+def test_visible_cells_run_when_copied_in_order(
+    copied_runs: dict[str, Run], name: str
+) -> None:
     code, stdout, stderr = copied_runs[name].result()
     assert code == 0, f"{name}: {stderr[-3000:]}"
     assert re.search(r"\n?[1-9]\d* visible cells ran\n\Z", stdout), stdout[-2000:]
@@ -113,24 +129,53 @@ def test_visible_cells_are_found_as_the_reader_sees_them() -> None:
         "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": ["# Title"]},
             {"cell_type": "code", "metadata": {}, "source": ["x = 1\n", "x"]},
-            {"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "source": ["hidden"]},
-            {"cell_type": "code", "metadata": {"tags": ["remove-input"]}, "source": ["table"]},
-            {"cell_type": "code", "metadata": {"tags": ["hide-cell"]}, "source": ["folded"]},
-            {"cell_type": "code", "metadata": {"tags": ["raises-exception"]}, "source": ["1/0"]},
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["remove-cell"]},
+                "source": ["hidden"],
+            },
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["remove-input"]},
+                "source": ["table"],
+            },
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["hide-cell"]},
+                "source": ["folded"],
+            },
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["raises-exception"]},
+                "source": ["1/0"],
+            },
         ]
     }
-    assert visible_cells(notebook) == [("x = 1\nx", False), ("folded", False), ("1/0", True)]
+    assert visible_cells(notebook) == [
+        ("x = 1\nx", False),
+        ("folded", False),
+        ("1/0", True),
+    ]
 
 
-def run_driver(cells: list[tuple[str, bool]], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run_driver(
+    cells: list[tuple[str, bool]], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
     (tmp_path / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
     command = [sys.executable, "-I", "-c", DRIVER, "cells.json"]
-    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, check=False
+    )
 
 
-def test_the_copy_check_fails_for_a_name_defined_only_in_a_hidden_cell(tmp_path: Path) -> None:
+def test_the_copy_check_fails_for_a_name_defined_only_in_a_hidden_cell(
+    tmp_path: Path,
+) -> None:
     """The driver really runs the cells: an undefined name or a cell that should raise fails."""
-    assert run_driver([("k = 6.001", False), ("k + 1", False)], tmp_path).returncode == 0
+    assert (
+        run_driver([("k = 6.001", False), ("k + 1", False)], tmp_path).returncode
+        == 0
+    )
     missing = run_driver([("k + 1", False)], tmp_path)
     assert missing.returncode != 0 and "NameError" in missing.stderr
     quiet = run_driver([("1 + 1", True)], tmp_path)
@@ -140,7 +185,14 @@ def test_the_copy_check_fails_for_a_name_defined_only_in_a_hidden_cell(tmp_path:
 
 # -- Machinery in view ----------------------------------------------------------------------------
 
-MACHINERY_CALLS = {"glue", "display", "Markdown", "HTML", "Latex", "display_markdown"}
+MACHINERY_CALLS = {
+    "glue",
+    "display",
+    "Markdown",
+    "HTML",
+    "Latex",
+    "display_markdown",
+}
 MACHINERY_MODULES = ("myst_nb", "IPython")
 TABLE_PIECES = re.compile(r"\| |\s\||\|-|-\||\|:|:\|")
 
@@ -152,23 +204,34 @@ def machinery(source: str) -> list[str]:
     except SyntaxError as error:
         return [f"not plain Python ({error.msg})"]
     found = []
-    in_fstrings = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+    in_fstrings = {
+        id(v)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.JoinedStr)
+        for v in n.values
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
-            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            called = (
+                func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            )
             if called in MACHINERY_CALLS:
                 found.append(f"{called}(...)")
         elif isinstance(node, ast.Import | ast.ImportFrom):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             names += [alias.name for alias in node.names]
-            found += [f"import {n}" for n in names if n.split(".")[0] in MACHINERY_MODULES]
+            found += [
+                f"import {n}" for n in names if n.split(".")[0] in MACHINERY_MODULES
+            ]
         elif isinstance(node, ast.JoinedStr):
             pieces = [v.value for v in node.values if isinstance(v, ast.Constant)]
             if any(isinstance(p, str) and TABLE_PIECES.search(p) for p in pieces):
                 found.append("an f-string assembling a Markdown table")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            table_row = node.value.lstrip().startswith("|") and TABLE_PIECES.search(node.value)
+            table_row = node.value.lstrip().startswith("|") and TABLE_PIECES.search(
+                node.value
+            )
             if id(node) not in in_fstrings and table_row:
                 found.append("a string assembling a Markdown table")
     return found
@@ -177,20 +240,30 @@ def machinery(source: str) -> list[str]:
 def test_machinery_is_recognised() -> None:
     assert machinery('glue("k", k, display=False)') == ["glue(...)"]
     assert machinery("from myst_nb import glue") == ["import myst_nb"]
-    assert machinery("from IPython.display import Markdown") == ["import IPython.display"]
+    assert machinery("from IPython.display import Markdown") == [
+        "import IPython.display"
+    ]
     assert machinery("Markdown(text)") == ["Markdown(...)"]
-    assert machinery('row = f"| {w:g} | {k:.3f} |"') == ["an f-string assembling a Markdown table"]
+    assert machinery('row = f"| {w:g} | {k:.3f} |"') == [
+        "an f-string assembling a Markdown table"
+    ]
     header = 'header = "| w | k |\\n|---:|---:|"'
     assert machinery(header) == ["a string assembling a Markdown table"]
     assert machinery("%timeit f()") == ["not plain Python (invalid syntax)"]
-    lesson = 'k = nudge(J, 3).k\nprint(f"k = {k:.3f}", a | b)\nsymbolic.derivative(J, w)'
+    lesson = (
+        'k = nudge(J, 3).k\nprint(f"k = {k:.3f}", a | b)\nsymbolic.derivative(J, w)'
+    )
     assert machinery(lesson) == []
 
 
 @pytest.mark.parametrize("name", NOTEBOOK_PAGES)
-def test_visible_cells_teach_with_no_machinery_in_view(site: Path, name: str) -> None:  # noqa: F811
+def test_visible_cells_teach_with_no_machinery_in_view(
+    site: Path, name: str
+) -> None:  # noqa: F811
     shown = visible_cells(notebook_of(site, name))
-    found = {n: m for n, (source, _) in enumerate(shown) if (m := machinery(source))}
+    found = {
+        n: m for n, (source, _) in enumerate(shown) if (m := machinery(source))
+    }
     assert found == {}, f"{name}: visible cells (by number) show {found}"
 
 
@@ -199,9 +272,33 @@ def test_visible_cells_teach_with_no_machinery_in_view(site: Path, name: str) ->
 HYPHEN_NUMBER = re.compile(r"(?<![\w\u2212+-])-(?=\.?\d)")
 E_NOTATION = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][-+\u2212]?\d+\b")
 # Code, math (its TeX source, typeset by MathJax) and scripts are not prose.
-NOT_PROSE_TAGS = {"code", "pre", "kbd", "samp", "tt", "script", "style", "math", "svg", "textarea"}
+NOT_PROSE_TAGS = {
+    "code",
+    "pre",
+    "kbd",
+    "samp",
+    "tt",
+    "script",
+    "style",
+    "math",
+    "svg",
+    "textarea",
+}
 NOT_PROSE_CLASSES = {"math", "highlight", "cell_input", "headerlink", "sig"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
 
 
 class Prose(HTMLParser):
@@ -213,7 +310,9 @@ class Prose(HTMLParser):
         self.in_article = 0
         self.text: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(
+        self, tag: str, attrs: list[tuple[str, str | None]]
+    ) -> None:
         if self.in_article:
             self.text.append(" ")  # cells and blocks do not run together
         if tag in VOID:
@@ -251,9 +350,14 @@ def prose(html: str) -> str:
 
 def typographic_errors(text: str) -> list[str]:
     errors = []
-    for pattern, what in ((HYPHEN_NUMBER, "hyphen-minus"), (E_NOTATION, "e-notation")):
+    for pattern, what in (
+        (HYPHEN_NUMBER, "hyphen-minus"),
+        (E_NOTATION, "e-notation"),
+    ):
         for match in pattern.finditer(text):
-            around = re.sub(r"\s+", " ", text[max(0, match.start() - 40) : match.end() + 20])
+            around = re.sub(
+                r"\s+", " ", text[max(0, match.start() - 40) : match.end() + 20]
+            )
             errors.append(f"{what}: ...{around}...")
     return errors
 
@@ -269,12 +373,20 @@ def test_the_typography_scan_finds_what_it_should_and_only_that() -> None:
         "<table><tr><td>\u22120.8</td><td>-0.8</td></tr></table></article></html>"
     )
     errors = typographic_errors(prose(page))
-    assert [e.split(":")[0] for e in errors] == ["hyphen-minus", "hyphen-minus", "e-notation"]
-    assert "= -5.999" in errors[0] and "0.8 -0.8" in errors[1] and "1e-08" in errors[2]
+    assert [e.split(":")[0] for e in errors] == [
+        "hyphen-minus",
+        "hyphen-minus",
+        "e-notation",
+    ]
+    assert (
+        "= -5.999" in errors[0] and "0.8 -0.8" in errors[1] and "1e-08" in errors[2]
+    )
 
 
 @pytest.mark.parametrize("name", ["index", *LESSONS])
-def test_prose_uses_true_minus_signs_and_powers_of_ten(site: Path, name: str) -> None:  # noqa: F811
+def test_prose_uses_true_minus_signs_and_powers_of_ten(
+    site: Path, name: str
+) -> None:  # noqa: F811
     html = (site / f"{name}.html").read_text(encoding="utf-8")
     text = prose(html)
     assert len(text) > 1000, f"{name}: no article text found"
@@ -285,10 +397,14 @@ def test_prose_uses_true_minus_signs_and_powers_of_ten(site: Path, name: str) ->
 # -- Two tracks -----------------------------------------------------------------------------------
 
 
-def test_navigation_shows_the_core_path_then_the_optional_deep_dives(site: Path) -> None:  # noqa: F811
+def test_navigation_shows_the_core_path_then_the_optional_deep_dives(
+    site: Path,
+) -> None:  # noqa: F811
     """Every page's sidebar: the core lessons in order under one caption, the deep dives after
     them under a caption that says they are optional."""
-    html = (site / "api.html").read_text(encoding="utf-8")  # no lesson is the current page
+    html = (site / "api.html").read_text(
+        encoding="utf-8"
+    )  # no lesson is the current page
     sidebar = html.split("bd-docs-nav", 1)[1].split("</nav>", 1)[0]
     sections = re.split(r'<span class="caption-text">([^<]*)</span>', sidebar)[1:]
     links = {
@@ -301,7 +417,9 @@ def test_navigation_shows_the_core_path_then_the_optional_deep_dives(site: Path)
 
 
 def test_the_index_lists_each_lesson_once(site: Path) -> None:  # noqa: F811
-    article = (site / "index.html").read_text(encoding="utf-8").split("<article", 1)[1]
+    article = (
+        (site / "index.html").read_text(encoding="utf-8").split("<article", 1)[1]
+    )
     article = article.split("</article>", 1)[0]
     for name in LESSONS:
         assert article.count(f'href="{name}.html"') == 1, name

@@ -23,7 +23,9 @@ from tests.test_site import ROOT, site  # noqa: F401  (the built-site fixture)
 
 # What-is-a-derivative draws figures; backprop builds the engine; symbolic shows LaTeX and an error.
 LIVE_LESSONS = ["what-is-a-derivative", "backprop", "symbolic"]
-FINISHED = "o => !['idle', 'queued', 'waiting', 'running'].includes(o.dataset.state)"
+FINISHED = (
+    "o => !['idle', 'queued', 'waiting', 'running'].includes(o.dataset.state)"
+)
 
 
 NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
@@ -38,7 +40,9 @@ def same_text(live: str, built: str) -> bool:
         return False
     pairs = zip(NUMBER.findall(live), NUMBER.findall(built), strict=True)
     return all(
-        a == b or min(len(a), len(b)) >= 17 and abs(float(a) - float(b)) <= 4 * math.ulp(float(b))
+        a == b
+        or min(len(a), len(b)) >= 17
+        and abs(float(a) - float(b)) <= 4 * math.ulp(float(b))
         for a, b in pairs
     )
 
@@ -62,15 +66,21 @@ def test_every_wheel_matches_the_lock_file_and_pyodides_own(site: Path) -> None:
 
     shipped = site / "_static" / "live"
     lock = json.loads((shipped / "pyodide-lock.json").read_text(encoding="utf-8"))
-    with tarfile.open(live.cache_dir() / "downloads" / f"pyodide-{live.PYODIDE}.tgz") as npm:
+    with tarfile.open(
+        live.cache_dir() / "downloads" / f"pyodide-{live.PYODIDE}.tgz"
+    ) as npm:
         member = npm.extractfile("package/pyodide-lock.json")
         assert member is not None
         upstream = json.load(member)["packages"]
     for key, entry in lock["packages"].items():
-        assert _digest((shipped / entry["file_name"]).read_bytes()) == entry["sha256"], key
+        assert (
+            _digest((shipped / entry["file_name"]).read_bytes()) == entry["sha256"]
+        ), key
         if key in upstream and key not in live.PYPI:
             assert entry == upstream[key], f"{key} is Pyodide's own file"
-    assert {"numpy", "matplotlib", "sympy", "mpmath", "derivatives"} <= set(lock["packages"])
+    assert {"numpy", "matplotlib", "sympy", "mpmath", "derivatives"} <= set(
+        lock["packages"]
+    )
     assert lock["info"]["version"] == live.PYODIDE
 
 
@@ -81,25 +91,33 @@ def test_the_package_wheel_is_the_package(site: Path) -> None:  # noqa: F811
         names = {n for n in archive.namelist() if n.endswith(".py")}
         for name in names:
             assert archive.read(name) == (ROOT / name).read_bytes(), name
-    on_disk = {p.relative_to(ROOT).as_posix() for p in (ROOT / "derivatives").rglob("*.py")}
+    on_disk = {
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "derivatives").rglob("*.py")
+    }
     assert names == on_disk
 
 
 def _build_outputs(site: Path, page: str) -> dict[int, list[tuple[str, str]]]:  # noqa: F811
     """Each code cell's shown outputs, from the executed notebook the site publishes."""
-    notebook = json.loads((site / "_sources" / f"{page}.ipynb").read_text(encoding="utf-8"))
+    notebook = json.loads(
+        (site / "_sources" / f"{page}.ipynb").read_text(encoding="utf-8")
+    )
     found: dict[int, list[tuple[str, str]]] = {}
     for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] != "code":
             continue
         outputs = found.setdefault(index, [])
         for output in cell.get("outputs", []):
-            if "scrapbook" in output.get("metadata", {}):  # glue(..., display=False)
+            if "scrapbook" in output.get(
+                "metadata", {}
+            ):  # glue(..., display=False)
                 continue
             kind = output["output_type"]
             if kind == "stream":
                 text = output["text"]
-                outputs.append(("stream", text if isinstance(text, str) else "".join(text)))
+                outputs.append(
+                    ("stream", text if isinstance(text, str) else "".join(text))
+                )
             elif kind == "error":
                 outputs.append(("error", f"{output['ename']}: {output['evalue']}"))
             else:
@@ -118,8 +136,12 @@ def _live_outputs(v: Visit, index: int) -> list[tuple[str, str]]:
     found = []
     for kind, text in items:
         if kind == "error":
-            text = text.rstrip("\n").splitlines()[-1]  # the traceback's last line: "Name: value"
-        if kind != "glued":  # a figure the page shows elsewhere, shown live under its cell
+            text = text.rstrip("\n").splitlines()[
+                -1
+            ]  # the traceback's last line: "Name: value"
+        if (
+            kind != "glued"
+        ):  # a figure the page shows elsewhere, shown live under its cell
             found.append((kind, text))
     return found
 
@@ -128,7 +150,9 @@ def _run(v: Visit, index: int, timeout: float = 120_000) -> str:
     cell = v.page.locator(f"div.cell.live-cell-{index}")
     cell.locator(".live-run").evaluate("b => b.click()")  # folded solutions run too
     output = cell.locator(".live-output")
-    v.page.wait_for_function(f"o => ({FINISHED})(o)", arg=output.element_handle(), timeout=timeout)
+    v.page.wait_for_function(
+        f"o => ({FINISHED})(o)", arg=output.element_handle(), timeout=timeout
+    )
     return str(output.get_attribute("data-state"))
 
 
@@ -139,9 +163,9 @@ def _enter_live_mode(visit: Any, page: str) -> tuple[Visit, list[int]]:  # noqa:
     v.page.wait_for_timeout(500)
     v.page.locator(".live-toggle").click()
     v.page.wait_for_selector(".live-run", state="attached")
-    assert not [u for u in requested if "/_static/live/" in u and "/cells/" not in u], (
-        "nothing of the runtime loads before Run"
-    )
+    assert not [
+        u for u in requested if "/_static/live/" in u and "/cells/" not in u
+    ], "nothing of the runtime loads before Run"
     indices = v.page.locator("div.cell:has(.live-run)").evaluate_all(
         "cs => cs.map(c => +[...c.classList].find(k => k.startsWith('live-cell-')).slice(10))"
     )
@@ -149,7 +173,9 @@ def _enter_live_mode(visit: Any, page: str) -> tuple[Visit, list[int]]:  # noqa:
 
 
 @pytest.mark.parametrize("page", LIVE_LESSONS)
-def test_every_visible_cell_runs_live_as_in_the_build(visit, site: Path, page: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_every_visible_cell_runs_live_as_in_the_build(
+    visit, site: Path, page: str
+) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     expected = _build_outputs(site, page)
     v, indices = _enter_live_mode(visit, page)
     assert len(indices) >= 3
@@ -158,10 +184,16 @@ def test_every_visible_cell_runs_live_as_in_the_build(visit, site: Path, page: s
         state = _run(v, index)
         want = expected[index]
         got = _live_outputs(v, index)
-        assert state == ("error" if any(k == "error" for k, _ in want) else "done"), (index, got)
+        assert state == (
+            "error" if any(k == "error" for k, _ in want) else "done"
+        ), (index, got)
         assert [k for k, _ in got] == [k for k, _ in want], (index, got, want)
-        assert all(same_text(a, b) for (_, a), (_, b) in zip(got, want, strict=True)), index
-        figures += v.page.locator(f"div.cell.live-cell-{index} .live-figure svg").count()
+        assert all(
+            same_text(a, b) for (_, a), (_, b) in zip(got, want, strict=True)
+        ), index
+        figures += v.page.locator(
+            f"div.cell.live-cell-{index} .live-figure svg"
+        ).count()
     if page == "what-is-a-derivative":
         assert figures >= 2, "the lesson's figures are drawn live"
     assert v.outside == [], f"requests left the machine: {v.outside}"
@@ -171,7 +203,9 @@ def test_every_visible_cell_runs_live_as_in_the_build(visit, site: Path, page: s
 def test_a_later_cell_runs_the_cells_it_depends_on_and_edits_count(visit) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     v, indices = _enter_live_mode(visit, "what-is-a-derivative")
     first, second = indices[0], indices[1]
-    assert _run(v, second) == "done"  # J and nudge come from the first cell, which ran first
+    assert (
+        _run(v, second) == "done"
+    )  # J and nudge come from the first cell, which ran first
     assert _live_outputs(v, second)[0][1].startswith("Nudge(")
     editor = v.page.locator(f"div.cell.live-cell-{first} textarea.live-editor")
     editor.fill(editor.input_value().replace("J(3)", "J(7)"))
@@ -179,25 +213,41 @@ def test_a_later_cell_runs_the_cells_it_depends_on_and_edits_count(visit) -> Non
     assert _live_outputs(v, first) == [("result", str(7**2))]
     editor.fill("def f(x):\n    return 1 / x\n\nf(0)")
     assert _run(v, first) == "error"
-    traceback = v.page.locator(f"div.cell.live-cell-{first} .live-error").text_content() or ""
+    traceback = (
+        v.page.locator(f"div.cell.live-cell-{first} .live-error").text_content()
+        or ""
+    )
     assert "Traceback" in traceback and "return 1 / x" in traceback
     assert traceback.rstrip().endswith("ZeroDivisionError: division by zero")
     assert v.outside == []
 
 
-def test_the_index_lists_what_live_mode_ships_with_versions_and_licences(site: Path) -> None:  # noqa: F811
+def test_the_index_lists_what_live_mode_ships_with_versions_and_licences(
+    site: Path,
+) -> None:  # noqa: F811
     html = (site / "index.html").read_text(encoding="utf-8")
-    table = html.split('id="run-the-lessons-in-your-browser"', 1)[1].split("</table>", 1)[0]
+    table = html.split('id="run-the-lessons-in-your-browser"', 1)[1].split(
+        "</table>", 1
+    )[0]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
     cells = [
-        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+        [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)
+        ]
         for r in rows
     ]
     listed = {row[0]: row for row in cells if row}
-    lock = json.loads((site / "_static" / "live" / "pyodide-lock.json").read_text(encoding="utf-8"))
+    lock = json.loads(
+        (site / "_static" / "live" / "pyodide-lock.json").read_text(
+            encoding="utf-8"
+        )
+    )
     for entry in lock["packages"].values():
         name = (
-            entry["name"] if entry["name"] in listed else f"{entry['name']} (this site’s package)"
+            entry["name"]
+            if entry["name"] in listed
+            else f"{entry['name']} (this site’s package)"
         )
         if entry["name"] == "derivatives-live":
             continue  # listed as the live-mode kernel

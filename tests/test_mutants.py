@@ -27,12 +27,25 @@ SUITE = [
 
 def run_suite(mutant: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DERIVATIVES_MUTANT": mutant}
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *SUITE]
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *SUITE,
+    ]
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True
+    )
 
 
 @pytest.mark.parametrize("mutant", sorted(MUTANTS))
 def test_the_suite_catches(mutant: str) -> None:
     run = run_suite(mutant)
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.stdout[-2000:] + run.stderr[-2000:]
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, (
+        run.stdout[-2000:] + run.stderr[-2000:]
+    )
     assert " failed" in run.stdout

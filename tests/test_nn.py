@@ -15,13 +15,16 @@ from derivatives.nn import MLP, Layer, Neuron
 from derivatives.symbolic import to_sympy
 
 
-def float_forward(net: MLP, xs: list[float], sums: list[float] | None = None) -> list[float]:
+def float_forward(
+    net: MLP, xs: list[float], sums: list[float] | None = None
+) -> list[float]:
     """The network's outputs with plain floats, straight from the formula; the weighted sums
     before each activation are appended to `sums` if given."""
     acts = {"tanh": math.tanh, "relu": lambda z: max(z, 0.0), "linear": lambda z: z}
     for layer in net.layers:
         zs = [
-            sum(w.data * x for w, x in zip(n.weights, xs, strict=True)) + n.bias.data
+            sum(w.data * x for w, x in zip(n.weights, xs, strict=True))
+            + n.bias.data
             for n in layer.neurons
         ]
         if sums is not None:
@@ -39,7 +42,9 @@ def two_layer_relu(params: dict[str, Value]) -> Value:
 
 def test_mlp_has_337_parameters() -> None:
     net = MLP(2, [16, 16, 1])
-    assert len(net.parameters()) == (2 + 1) * 16 + (16 + 1) * 16 + (16 + 1) * 1 == 337
+    assert (
+        len(net.parameters()) == (2 + 1) * 16 + (16 + 1) * 16 + (16 + 1) * 1 == 337
+    )
     labels = [p.label for p in net.parameters()]
     assert len(set(labels)) == 337
 
@@ -51,7 +56,9 @@ def test_mlp_is_seeded() -> None:
     assert [w.data for w in net.layers[0].neurons[0].weights] == first
     assert net.layers[0].neurons[0].bias.data == 0.0
     again = MLP(2, [3, 1], seed=7)
-    assert [p.data for p in net.parameters()] == [p.data for p in again.parameters()]
+    assert [p.data for p in net.parameters()] == [
+        p.data for p in again.parameters()
+    ]
     assert [p.data for p in MLP(2, [3, 1], seed=8).parameters()] != [
         p.data for p in net.parameters()
     ]
@@ -68,7 +75,9 @@ def test_mlp_gradients_match_central_differences(activation: str) -> None:
     xs = [0.5, -1.0, 2.0]
     sums: list[float] = []
     float_forward(net, xs, sums)
-    assert min(abs(z) for z in sums) > 1e-3  # no ReLU sits on its kink, where nudges disagree
+    assert (
+        min(abs(z) for z in sums) > 1e-3
+    )  # no ReLU sits on its kink, where nudges disagree
     y = net(xs)
     assert isinstance(y, Value)
     loss = (y - 1.0) ** 2
@@ -97,19 +106,27 @@ def test_mlp_to_sympy_with_labelled_inputs() -> None:
     assert set(symbols) == set(nodes)
     point = {symbols[k]: nodes[k].data for k in symbols}
     for name, s in symbols.items():
-        assert float(sympy.diff(expr, s).subs(point)) == pytest.approx(nodes[name].grad, abs=1e-12)
+        assert float(sympy.diff(expr, s).subs(point)) == pytest.approx(
+            nodes[name].grad, abs=1e-12
+        )
 
 
 def test_mlp_with_several_outputs_returns_a_list() -> None:
     net = MLP(2, [3, 2])
     out = net([1.0, 2.0])
     assert isinstance(out, list) and len(out) == 2
-    assert [o.data for o in out] == pytest.approx(float_forward(net, [1.0, 2.0]), rel=1e-12)
+    assert [o.data for o in out] == pytest.approx(
+        float_forward(net, [1.0, 2.0]), rel=1e-12
+    )
 
 
 def test_network_parts() -> None:
     neuron = Neuron(2, "sigmoid", random.Random(0), "u")
-    neuron.weights[0].data, neuron.weights[1].data, neuron.bias.data = 1.0, -2.0, 0.5
+    neuron.weights[0].data, neuron.weights[1].data, neuron.bias.data = (
+        1.0,
+        -2.0,
+        0.5,
+    )
     out = neuron([3, Value(1.0)])
     assert out.data == pytest.approx(1 / (1 + math.exp(-1.5)))  # 3 - 2 + 0.5 = 1.5
     assert [p.label for p in neuron.parameters()] == ["u.w0", "u.w1", "u.b"]
@@ -144,15 +161,31 @@ def test_training_reduces_the_loss() -> None:
 @pytest.mark.parametrize(
     ("build", "error", "message"),
     [
-        (lambda: Neuron(0), ValueError, "n_inputs must be an integer of at least 1, got int 0$"),
-        (lambda: Neuron(2.0), TypeError, "n_inputs must be an integer, got float 2.0$"),
-        (lambda: Neuron(True), TypeError, "n_inputs must be an integer, got bool True$"),
+        (
+            lambda: Neuron(0),
+            ValueError,
+            "n_inputs must be an integer of at least 1, got int 0$",
+        ),
+        (
+            lambda: Neuron(2.0),
+            TypeError,
+            "n_inputs must be an integer, got float 2.0$",
+        ),
+        (
+            lambda: Neuron(True),
+            TypeError,
+            "n_inputs must be an integer, got bool True$",
+        ),
         (
             lambda: Neuron(2, "softmax"),
             ValueError,
             r"activation must be one of 'tanh', 'relu', 'sigmoid', 'linear', got str 'softmax'$",
         ),
-        (lambda: Neuron(2, rng=42), TypeError, "rng must be a random.Random, got int 42$"),
+        (
+            lambda: Neuron(2, rng=42),
+            TypeError,
+            "rng must be a random.Random, got int 42$",
+        ),
         (
             lambda: Layer(2, -1),
             ValueError,
@@ -163,7 +196,11 @@ def test_training_reduces_the_loss() -> None:
             ValueError,
             r"layer_sizes must be a non-empty sequence of integers, got list \[\]$",
         ),
-        (lambda: MLP(2, 16), TypeError, "layer_sizes must be a sequence of integers, got int 16$"),
+        (
+            lambda: MLP(2, 16),
+            TypeError,
+            "layer_sizes must be a sequence of integers, got int 16$",
+        ),
         (
             lambda: MLP(2, "16"),
             TypeError,
@@ -184,8 +221,16 @@ def test_training_reduces_the_loss() -> None:
             ValueError,
             "n_inputs must be an integer of at least 1, got int -2$",
         ),
-        (lambda: MLP(2, [1], seed=1.5), TypeError, "seed must be an integer, got float 1.5$"),
-        (lambda: MLP(2, [1], seed=True), TypeError, "seed must be an integer, got bool True$"),
+        (
+            lambda: MLP(2, [1], seed=1.5),
+            TypeError,
+            "seed must be an integer, got float 1.5$",
+        ),
+        (
+            lambda: MLP(2, [1], seed=True),
+            TypeError,
+            "seed must be an integer, got bool True$",
+        ),
         (
             lambda: MLP(2, [1], activation=None),
             ValueError,
@@ -254,9 +299,21 @@ def test_sgd_step_moves_each_parameter_by_lr_times_its_grad() -> None:
     ("args", "error", "message"),
     [
         (([Value(1.0)], 0), ValueError, "lr must be a positive number, got int 0$"),
-        (([Value(1.0)], -0.1), ValueError, "lr must be a positive number, got float -0.1$"),
-        (([Value(1.0)], math.inf), ValueError, "lr must be a finite real number, got float inf$"),
-        (([Value(1.0)], "0.1"), TypeError, "lr must be a real number, got str '0.1'$"),
+        (
+            ([Value(1.0)], -0.1),
+            ValueError,
+            "lr must be a positive number, got float -0.1$",
+        ),
+        (
+            ([Value(1.0)], math.inf),
+            ValueError,
+            "lr must be a finite real number, got float inf$",
+        ),
+        (
+            ([Value(1.0)], "0.1"),
+            TypeError,
+            "lr must be a real number, got str '0.1'$",
+        ),
         (
             (Value(1.0), 0.1),
             TypeError,
@@ -278,7 +335,9 @@ def test_sgd_step_rejects_repeats_and_overflow_without_changing_anything() -> No
     from derivatives.nn import sgd_step
 
     w = Value(1.0, label="w")
-    with pytest.raises(ValueError, match="^params must be a sequence without repeats, got list "):
+    with pytest.raises(
+        ValueError, match="^params must be a sequence without repeats, got list "
+    ):
         sgd_step([w, w], 0.1)
     a, b = Value(1.0, label="a"), Value(2.0, label="b")
     a.grad, b.grad = 1.0, -1e308
@@ -290,7 +349,10 @@ def test_sgd_step_rejects_repeats_and_overflow_without_changing_anything() -> No
 def test_gradient_check_two_layer_network() -> None:
     from derivatives.nn import GradientCheck, gradient_check
 
-    params = {n: Value(v, label=n) for n, v in [("w1", 2.0), ("b1", 0.0), ("w2", 3.0), ("b2", 1.0)]}
+    params = {
+        n: Value(v, label=n)
+        for n, v in [("w1", 2.0), ("b1", 0.0), ("w2", 3.0), ("b2", 1.0)]
+    }
     rows = gradient_check(lambda: two_layer_relu(params), list(params.values()))
     assert all(isinstance(row, GradientCheck) for row in rows)
     # by hand: dJ/da2 = 7 - 5 = 2; dJ/dw2 = 2 * a1 = 4; dJ/db2 = 2; dJ/dw1 = dJ/db1 = 2 * w2 * x = 6
@@ -345,7 +407,11 @@ def test_gradient_check_mlp_and_unused_parameter() -> None:
     ("args", "error", "message"),
     [
         ((3.0, [Value(1.0)]), TypeError, "loss must be callable, got float 3.0$"),
-        ((lambda: 1.0, [Value(1.0)]), TypeError, "loss\\(\\) must be a Value, got float 1.0$"),
+        (
+            (lambda: 1.0, [Value(1.0)]),
+            TypeError,
+            "loss\\(\\) must be a Value, got float 1.0$",
+        ),
         (
             (lambda: Value(1.0), []),
             ValueError,

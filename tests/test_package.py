@@ -24,10 +24,11 @@ HEAVY = ("sympy", "numpy", "matplotlib")
 
 def loaded_after(code: str) -> list[str]:
     """The heavy libraries that `code` leaves in sys.modules of a fresh interpreter."""
-    probe = (
-        f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    report = f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    probe = f"{code}\nimport json, sys\n{report}"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     return list(json.loads(out.stdout.splitlines()[-1]))
 
 
@@ -47,7 +48,9 @@ def test_the_engine_and_nudging_load_no_heavy_library(code: str) -> None:
 def test_symbolic_and_plotting_names_load_their_libraries_on_first_use() -> None:
     symbolic = loaded_after("import derivatives; derivatives.to_sympy")
     assert "sympy" in symbolic and "matplotlib" not in symbolic
-    assert "matplotlib" in loaded_after("import derivatives; derivatives.plotting.plot_graph")
+    assert "matplotlib" in loaded_after(
+        "import derivatives; derivatives.plotting.plot_graph"
+    )
 
 
 def test_an_unknown_attribute_is_an_attribute_error() -> None:
@@ -63,7 +66,9 @@ def test_every_public_name_is_importable() -> None:
 def test_the_engine_module_is_small_and_imports_nothing_heavy() -> None:
     source = (PACKAGE / "chain_rule.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
-    value = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Value")
+    value = next(
+        n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Value"
+    )
     assert value.end_lineno is not None
     assert value.end_lineno - value.lineno + 1 <= 150
     assert len(source.splitlines()) <= 400
@@ -71,7 +76,9 @@ def test_the_engine_module_is_small_and_imports_nothing_heavy() -> None:
         alias.name.split(".")[0]
         for node in ast.walk(tree)
         if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module)])
+        for alias in (
+            node.names if isinstance(node, ast.Import) else [ast.alias(node.module)]
+        )
     }
     assert imported.isdisjoint(HEAVY)
 
@@ -98,13 +105,26 @@ def square(w: float) -> float:
         (lambda x: plot_secants(square, x), "x"),
     ],
 )
-def test_text_is_refused_with_the_same_message_everywhere(call: object, name: str) -> None:
-    with pytest.raises(TypeError, match=f"^{name} must be a real number, got str 'a'$"):
+def test_text_is_refused_with_the_same_message_everywhere(
+    call: object, name: str
+) -> None:
+    with pytest.raises(
+        TypeError, match=f"^{name} must be a real number, got str 'a'$"
+    ):
         call("a")  # type: ignore[operator]
 
 
 @pytest.mark.parametrize(
-    "x", [3, 3.0, Fraction(3), np.float64(3.0), np.int64(3), np.array(3.0), sympy.Integer(3)]
+    "x",
+    [
+        3,
+        3.0,
+        Fraction(3),
+        np.float64(3.0),
+        np.int64(3),
+        np.array(3.0),
+        sympy.Integer(3),
+    ],
 )
 def test_every_kind_of_real_number_is_accepted_everywhere(x: object) -> None:
     assert Value(x).data == 3.0  # type: ignore[arg-type]
@@ -121,13 +141,19 @@ def test_numpy_integers_count_everywhere() -> None:
     assert fig.axes
 
 
-@pytest.mark.parametrize(("attribute", "bad"), [("data", "a"), ("data", math.nan), ("label", 5)])
-def test_assignment_is_checked_like_the_constructor(attribute: str, bad: object) -> None:
+@pytest.mark.parametrize(
+    ("attribute", "bad"), [("data", "a"), ("data", math.nan), ("label", 5)]
+)
+def test_assignment_is_checked_like_the_constructor(
+    attribute: str, bad: object
+) -> None:
     kwargs = {"data": 1.0, "label": ""} | {attribute: bad}
     with pytest.raises((TypeError, ValueError)) as from_constructor:
         Value(**kwargs)  # type: ignore[arg-type]
     v = Value(1.0)
-    with pytest.raises(from_constructor.type, match=f"^{str(from_constructor.value)}$"):
+    with pytest.raises(
+        from_constructor.type, match=f"^{str(from_constructor.value)}$"
+    ):
         setattr(v, attribute, bad)
     assert (v.data, v.label) == (1.0, "")
 

@@ -41,7 +41,11 @@ def J(w):
 
 
 def lines_labelled(fig, prefix):
-    return [line for line in fig.axes[0].get_lines() if line.get_label().startswith(prefix)]
+    return [
+        line
+        for line in fig.axes[0].get_lines()
+        if line.get_label().startswith(prefix)
+    ]
 
 
 def xy(line):
@@ -80,8 +84,14 @@ def test_tangent_lines_are_point_slope_lines():
 
 def test_tangent_points_are_marked_on_the_curve():
     fig = plot_tangents(J, [3, 2, -3], [6, 4, -6])
-    marks = [xy(line) for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
-    assert [(float(xs[0]), float(ys[0])) for xs, ys in marks] == [(3, 9), (2, 4), (-3, 9)]
+    marks = [
+        xy(line) for line in fig.axes[0].get_lines() if line.get_marker() == "o"
+    ]
+    assert [(float(xs[0]), float(ys[0])) for xs, ys in marks] == [
+        (3, 9),
+        (2, 4),
+        (-3, 9),
+    ]
 
 
 def test_curve_is_the_function():
@@ -151,8 +161,14 @@ def test_secants_approach_the_tangent():
 
 def test_secant_end_points_lie_on_the_curve():
     fig = plot_secants(J, 3.0, [1, 0.5])
-    marks = [xy(line) for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
-    assert [(float(xs[0]), float(ys[0])) for xs, ys in marks] == [(4, 16), (3.5, 12.25), (3, 9)]
+    marks = [
+        xy(line) for line in fig.axes[0].get_lines() if line.get_marker() == "o"
+    ]
+    assert [(float(xs[0]), float(ys[0])) for xs, ys in marks] == [
+        (4, 16),
+        (3.5, 12.25),
+        (3, 9),
+    ]
 
 
 @settings(max_examples=25, deadline=None)
@@ -202,7 +218,9 @@ def test_steps_that_do_not_move_x_are_marked_refused():
 
 def test_forward_error_of_the_blog_function_is_3h():
     # (f(3 + h) - f(3)) / h = 14 + 3h exactly, so truncation error is 3h for large steps.
-    fig = plot_step_error(blog, 3.0, 14.0, steps=[0.1, 0.01, 0.001], methods=["forward"])
+    fig = plot_step_error(
+        blog, 3.0, 14.0, steps=[0.1, 0.01, 0.001], methods=["forward"]
+    )
     (line,) = fig.axes[0].get_lines()[:1]
     np.testing.assert_allclose(xy(line)[1], [0.3, 0.03, 0.003], rtol=1e-6)
 
@@ -223,7 +241,9 @@ def test_floor_is_not_in_the_legend_when_no_error_is_below_it():
 
 
 def test_complex_step_has_no_round_off_for_sine():
-    fig = plot_step_error(np.sin, 1.0, math.cos(1.0), methods=["complex", "forward"])
+    fig = plot_step_error(
+        np.sin, 1.0, math.cos(1.0), methods=["complex", "forward"]
+    )
     lines = {line.get_label(): xy(line)[1] for line in fig.axes[0].get_lines()}
     assert max(lines["complex step"][7:]) < 1e-15  # steps 1e-8 and below
     assert lines["forward difference"][-1] > 1e-2  # 1 + 1e-16 rounds back to 1
@@ -279,7 +299,10 @@ def test_graph_shows_values_then_gradients():
     L.backward()
     after = texts_by_label(plot_graph(L))
     for label, (data, grad) in HAND.items():
-        assert after[label].get_text().split("\n")[1:] == [f"data {data:g}", f"grad {grad:g}"]
+        assert after[label].get_text().split("\n")[1:] == [
+            f"data {data:g}",
+            f"grad {grad:g}",
+        ]
 
 
 def test_graph_shows_operations():
@@ -287,19 +310,30 @@ def test_graph_shows_operations():
         k: t.get_text().split("\n")[0]
         for k, t in texts_by_label(plot_graph(lecture_graph())).items()
     }
-    assert (text["a"], text["e"], text["d"], text["L"]) == ("a", "e (*)", "d (+)", "L (*)")
+    assert (text["a"], text["e"], text["d"], text["L"]) == (
+        "a",
+        "e (*)",
+        "d (+)",
+        "L (*)",
+    )
 
 
 def test_unlabelled_nodes_show_their_operation_or_nothing():
     fig = plot_graph(Value(2.0) * 3, show_grad=False)
-    assert [t.get_text() for t in fig.axes[0].texts] == ["data 2", "3\ndata 3", "(*)\ndata 6"]
+    assert [t.get_text() for t in fig.axes[0].texts] == [
+        "data 2",
+        "3\ndata 3",
+        "(*)\ndata 6",
+    ]
 
 
 def test_show_grad_overrides_the_default():
     L = lecture_graph()
     assert "grad 0" in texts_by_label(plot_graph(L, show_grad=True))["a"].get_text()
     L.backward()
-    assert "grad" not in texts_by_label(plot_graph(L, show_grad=False))["a"].get_text()
+    assert (
+        "grad" not in texts_by_label(plot_graph(L, show_grad=False))["a"].get_text()
+    )
 
 
 def test_node_used_twice_gets_two_arrows():
@@ -310,7 +344,9 @@ def test_node_used_twice_gets_two_arrows():
     fig = plot_graph(b)
     boxes, arrows = boxes_and_arrows(fig)
     assert (len(boxes), len(arrows)) == (2, 2)
-    assert texts_by_label(fig)["a"].get_text() == "a\ndata 3\ngrad 2"  # db/da = 1 + 1
+    assert (
+        texts_by_label(fig)["a"].get_text() == "a\ndata 3\ngrad 2"
+    )  # db/da = 1 + 1
 
 
 def test_inputs_are_left_of_the_operations_they_feed():
@@ -338,17 +374,27 @@ def lesson_graphs():
     """The graphs the lessons draw, built afresh, after backward()."""
     a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
     w, x, bias, y = (
-        Value(v, label=n) for v, n in [(2.0, "w"), (-2.0, "x"), (8.0, "b"), (2.0, "y")]
+        Value(v, label=n)
+        for v, n in [(2.0, "w"), (-2.0, "x"), (8.0, "b"), (2.0, "y")]
     )
     x1, x2, w1, w2 = (
-        Value(v, label=n) for v, n in [(2.0, "x1"), (0.0, "x2"), (-3.0, "w1"), (1.0, "w2")]
+        Value(v, label=n)
+        for v, n in [(2.0, "x1"), (0.0, "x2"), (-3.0, "w1"), (1.0, "w2")]
     )
-    n = named(named(x1 * w1, "x1w1") + named(x2 * w2, "x2w2"), "s") + Value(6.8813735870195432, "b")
+    n = named(named(x1 * w1, "x1w1") + named(x2 * w2, "x2w2"), "s") + Value(
+        6.8813735870195432, "b"
+    )
     graphs = {
         "L": lecture_graph(),
-        "d = ab + ac^2": named(named(a * b, "ab") + named(a * named(c**2, "c2"), "ac2"), "d"),
+        "d = ab + ac^2": named(
+            named(a * b, "ab") + named(a * named(c**2, "c2"), "ac2"), "d"
+        ),
         "J": named(
-            0.5 * named(named(named(named(w * x, "wx") + bias, "z") - y, "r") ** 2, "sq"), "J"
+            0.5
+            * named(
+                named(named(named(w * x, "wx") + bias, "z") - y, "r") ** 2, "sq"
+            ),
+            "J",
         ),
         "neuron": named(named(n, "n").tanh(), "o"),
     }
@@ -364,7 +410,11 @@ def arrow_points(arrow):
     line width of the result's box.
     """
     path = arrow.get_path()
-    return [v for v, code in zip(path.vertices, path.codes, strict=True) if code != Path.CLOSEPOLY]
+    return [
+        v
+        for v, code in zip(path.vertices, path.codes, strict=True)
+        if code != Path.CLOSEPOLY
+    ]
 
 
 TIP = 0.03  # inches: how far from a box edge the tip of an arrow head may end
@@ -382,7 +432,10 @@ def test_arrows_never_cross_a_box(name):
                 x, y = p + t * (q - p)
                 for b in boxes:
                     across = b.get_x() + TIP < x < b.get_x() + b.get_width() - TIP
-                    assert not (across and b.get_y() + TIP < y < b.get_y() + b.get_height() - TIP)
+                    assert not (
+                        across
+                        and b.get_y() + TIP < y < b.get_y() + b.get_height() - TIP
+                    )
 
 
 @pytest.mark.parametrize("name", list(lesson_graphs()))
@@ -393,7 +446,10 @@ def test_arrows_go_from_operand_to_result(name):
     texts = fig.axes[0].texts
 
     def label_in(box):
-        centre = [box.get_x() + box.get_width() / 2, box.get_y() + box.get_height() / 2]
+        centre = [
+            box.get_x() + box.get_width() / 2,
+            box.get_y() + box.get_height() / 2,
+        ]
         (text,) = [t for t in texts if np.allclose(t.get_position(), centre)]
         return text.get_text().split("\n")[0].split(" ")[0]
 
@@ -408,12 +464,18 @@ def test_arrows_go_from_operand_to_result(name):
 
     drawn = [
         (
-            label_of_box(arrow_points(a)[0], lambda b: b.get_x() + b.get_width(), 1e-9),
-            label_of_box(max(arrow_points(a), key=lambda v: v[0]), lambda b: b.get_x(), TIP),
+            label_of_box(
+                arrow_points(a)[0], lambda b: b.get_x() + b.get_width(), 1e-9
+            ),
+            label_of_box(
+                max(arrow_points(a), key=lambda v: v[0]), lambda b: b.get_x(), TIP
+            ),
         )
         for a in arrows
     ]
-    expected = [(p.label, n.label) for n in topological_order(root) for p in n.parents]
+    expected = [
+        (p.label, n.label) for n in topological_order(root) for p in n.parents
+    ]
     assert sorted(drawn) == sorted(expected)
 
 
@@ -429,7 +491,9 @@ def test_graph_of_a_single_input():
 
 def test_descent_steps_sit_on_the_curve():
     # w <- w - 0.1 * 2w = 0.8 w: 3, 2.4, 1.92 with J = 9, 5.76, 3.6864.
-    fig = plot_descent(J, {r"$\alpha = 0.1$": [3, 2.4, 1.92], r"$\alpha = 0.9$": [3, -2.4]})
+    fig = plot_descent(
+        J, {r"$\alpha = 0.1$": [3, 2.4, 1.92], r"$\alpha = 0.9$": [3, -2.4]}
+    )
     (slow,) = lines_labelled(fig, r"$\alpha = 0.1$")
     (fast,) = lines_labelled(fig, r"$\alpha = 0.9$")
     np.testing.assert_allclose(xy(slow)[1], [9, 5.76, 3.6864])
@@ -451,7 +515,11 @@ def test_curves_plot_the_given_numbers():
     lines = {line.get_label(): xy(line) for line in ax.get_lines()}
     assert [list(v) for v in lines["nudging"]] == [[1, 2, 4], [10, 20, 40]]
     assert [list(v) for v in lines["backprop"]] == [[1, 2, 4], [11, 12, 14]]
-    assert (ax.get_xscale(), ax.get_yscale(), ax.get_xlabel()) == ("log", "log", "$P$")
+    assert (ax.get_xscale(), ax.get_yscale(), ax.get_xlabel()) == (
+        "log",
+        "log",
+        "$P$",
+    )
 
 
 def test_curves_default_x_is_the_step_number():
@@ -503,7 +571,13 @@ for _ in range(41):
     chain = chain + chain  # one new node per step: 42 in all
 
 BAD = [
-    (plot_tangents, ("abc", [1]), {}, TypeError, "f must be callable, got str 'abc'"),
+    (
+        plot_tangents,
+        ("abc", [1]),
+        {},
+        TypeError,
+        "f must be callable, got str 'abc'",
+    ),
     (
         plot_tangents,
         (J, []),
@@ -511,7 +585,13 @@ BAD = [
         ValueError,
         "points must be a non-empty sequence of real numbers, got list []",
     ),
-    (plot_tangents, (J, 3), {}, TypeError, "points must be a sequence of real numbers, got int 3"),
+    (
+        plot_tangents,
+        (J, 3),
+        {},
+        TypeError,
+        "points must be a sequence of real numbers, got int 3",
+    ),
     (
         plot_tangents,
         (J, "3"),
@@ -526,7 +606,13 @@ BAD = [
         ValueError,
         "points[1] must be a finite real number, got float nan",
     ),
-    (plot_tangents, (J, [True]), {}, TypeError, "points[0] must be a real number, got bool True"),
+    (
+        plot_tangents,
+        (J, [True]),
+        {},
+        TypeError,
+        "points[0] must be a real number, got bool True",
+    ),
     (
         plot_tangents,
         (J, [1, 2], [2]),
@@ -576,9 +662,21 @@ BAD = [
         ValueError,
         "f must be finite at the points drawn, got f(0.0) = inf",
     ),
-    (plot_secants, (J, math.inf), {}, ValueError, "x must be a finite real number, got float inf"),
+    (
+        plot_secants,
+        (J, math.inf),
+        {},
+        ValueError,
+        "x must be a finite real number, got float inf",
+    ),
     (plot_secants, (J, "3"), {}, TypeError, "x must be a real number, got str '3'"),
-    (plot_secants, (J, 3, [1, 0]), {}, ValueError, "steps[1] must be a positive number, got int 0"),
+    (
+        plot_secants,
+        (J, 3, [1, 0]),
+        {},
+        ValueError,
+        "steps[1] must be a positive number, got int 0",
+    ),
     (
         plot_secants,
         (J, 3, [-0.1]),
@@ -643,7 +741,13 @@ BAD = [
         ValueError,
         "methods must be a sequence without repeats, got list ['forward', 'forward']",
     ),
-    (plot_step_error, (J, 1.0, 2.0), {"floor": 0}, ValueError, "floor must be positive, got 0.0"),
+    (
+        plot_step_error,
+        (J, 1.0, 2.0),
+        {"floor": 0},
+        ValueError,
+        "floor must be positive, got 0.0",
+    ),
     (plot_graph, (3.0,), {}, TypeError, "root must be a Value, got float 3.0"),
     (
         plot_graph,
@@ -666,7 +770,13 @@ BAD = [
         TypeError,
         "max_nodes must be an integer, got float 2.0",
     ),
-    (plot_graph, (chain,), {}, ValueError, "root's graph has 42 nodes, more than max_nodes=40"),
+    (
+        plot_graph,
+        (chain,),
+        {},
+        ValueError,
+        "root's graph has 42 nodes, more than max_nodes=40",
+    ),
     (
         plot_descent,
         (J, {}),
@@ -741,7 +851,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("function", "args", "kwargs", "error", "message"), BAD)
-def test_bad_input_is_refused_with_a_clear_message(function, args, kwargs, error, message):
+def test_bad_input_is_refused_with_a_clear_message(
+    function, args, kwargs, error, message
+):
     with pytest.raises(error, match=re.escape(message)):
         function(*args, **kwargs)
 
@@ -763,7 +875,9 @@ def test_gradient_arrows_are_the_gradient_on_one_scale():
     field, _ = field_and_marked(fig)
     feet = np.asarray(field.XY, float)
     drawn = np.column_stack([field.U, field.V])
-    exact = np.column_stack([2 * feet[:, 0], 6 * feet[:, 1]])  # the gradient by hand
+    exact = np.column_stack(
+        [2 * feet[:, 0], 6 * feet[:, 1]]
+    )  # the gradient by hand
     assert len(feet) == 36
     scale = np.linalg.norm(drawn, axis=1) / np.linalg.norm(exact, axis=1)
     assert np.allclose(scale, scale[0], rtol=1e-6)
@@ -774,13 +888,18 @@ def test_gradient_arrows_are_the_gradient_on_one_scale():
 
 def test_gradient_arrows_are_perpendicular_to_the_contour_lines():
     fig = plot_gradient_field(bowl, (-3, 3), (-2, 2), levels=[7.0])
-    contour = next(c for c in fig.axes[0].collections if type(c).__name__ != "Quiver")
+    contour = next(
+        c for c in fig.axes[0].collections if type(c).__name__ != "Quiver"
+    )
     vertices = contour.get_paths()[0].vertices
     assert np.allclose(bowl(vertices[:, 0], vertices[:, 1]), 7.0, rtol=2e-3)
     # Near (2, 1) on the level line 7 the contour runs along (-6, 4), across the gradient (4, 6).
     i = np.argmin(np.hypot(vertices[:, 0] - 2, vertices[:, 1] - 1))
     tangent = vertices[i + 1] - vertices[i - 1]
-    assert abs(np.dot(tangent, [4, 6])) / (np.linalg.norm(tangent) * np.hypot(4, 6)) < 1e-2
+    assert (
+        abs(np.dot(tangent, [4, 6])) / (np.linalg.norm(tangent) * np.hypot(4, 6))
+        < 1e-2
+    )
 
 
 def test_marked_points_share_the_scale_and_are_in_the_legend():
@@ -800,7 +919,9 @@ def test_marked_points_share_the_scale_and_are_in_the_legend():
 
 
 def test_a_given_gradient_is_used_instead_of_differences():
-    fig = plot_gradient_field(bowl, (0, 1), (0, 1), gradient=lambda x, y: (1.0, 0.0), arrows=2)
+    fig = plot_gradient_field(
+        bowl, (0, 1), (0, 1), gradient=lambda x, y: (1.0, 0.0), arrows=2
+    )
     field, _ = field_and_marked(fig)
     assert np.allclose(field.V, 0) and np.allclose(field.U, 0.9 * 0.5)
 
@@ -810,18 +931,44 @@ def test_gradient_field_axes_are_equal_and_figure_is_deterministic():
     ax = fig.axes[0]
     assert ax.get_aspect() == 1.0
     assert ax.get_xlim() == (-3.0, 3.0) and ax.get_ylim() == (-2.0, 2.0)
-    assert svg_bytes(fig) == svg_bytes(plot_gradient_field(bowl, (-3, 3), (-2, 2), points=[(2, 1)]))
+    assert svg_bytes(fig) == svg_bytes(
+        plot_gradient_field(bowl, (-3, 3), (-2, 2), points=[(2, 1)])
+    )
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"xlim": (1, 1)}, ValueError, "xlim must be a pair with low < high, got tuple (1, 1)"),
-        ({"ylim": 3}, TypeError, "ylim must be a pair (low, high) of real numbers, got int 3"),
-        ({"arrows": 1}, ValueError, "arrows must be an integer of at least 2, got int 1"),
-        ({"levels": 0}, ValueError, "levels must be an integer of at least 1, got int 0"),
-        ({"points": [(1, 2, 3)]}, TypeError, "points[0] must be a pair (x, y) of real numbers"),
-        ({"gradient": "grad"}, TypeError, "gradient must be callable, got str 'grad'"),
+        (
+            {"xlim": (1, 1)},
+            ValueError,
+            "xlim must be a pair with low < high, got tuple (1, 1)",
+        ),
+        (
+            {"ylim": 3},
+            TypeError,
+            "ylim must be a pair (low, high) of real numbers, got int 3",
+        ),
+        (
+            {"arrows": 1},
+            ValueError,
+            "arrows must be an integer of at least 2, got int 1",
+        ),
+        (
+            {"levels": 0},
+            ValueError,
+            "levels must be an integer of at least 1, got int 0",
+        ),
+        (
+            {"points": [(1, 2, 3)]},
+            TypeError,
+            "points[0] must be a pair (x, y) of real numbers",
+        ),
+        (
+            {"gradient": "grad"},
+            TypeError,
+            "gradient must be callable, got str 'grad'",
+        ),
         (
             {"gradient": lambda x, y: 1.0},
             TypeError,
@@ -847,8 +994,14 @@ def test_gradient_field_refuses_bad_input(kwargs, error, message):
 def test_bars_hold_the_heights_grouped_by_category():
     from derivatives.plotting import plot_bars
 
-    heights = {"forward": [3.2, 3.5, 2.9], "central": [7.0, 7.4, 6.8], "backprop": [16.0] * 3}
-    fig = plot_bars(heights, categories=["$w^2$", "$e^w$", "$1/w$"], ylabel="correct digits")
+    heights = {
+        "forward": [3.2, 3.5, 2.9],
+        "central": [7.0, 7.4, 6.8],
+        "backprop": [16.0] * 3,
+    }
+    fig = plot_bars(
+        heights, categories=["$w^2$", "$e^w$", "$1/w$"], ylabel="correct digits"
+    )
     ax = fig.axes[0]
     bars = ax.patches
     assert len(bars) == 9  # one bar per series and category
@@ -866,7 +1019,11 @@ def test_bars_hold_the_heights_grouped_by_category():
     colours = [bar.get_facecolor() for bar in bars]
     assert colours[0] == colours[1] == colours[2] != colours[3]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(heights)
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["$w^2$", "$e^w$", "$1/w$"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "$w^2$",
+        "$e^w$",
+        "$1/w$",
+    ]
     assert ax.get_ylabel() == "correct digits"
 
 
@@ -876,7 +1033,9 @@ def test_bars_slant_many_category_labels_and_draw_into_given_axes():
     fig = Figure()
     ax = fig.subplots()
     names = [f"f{i}" for i in range(8)]
-    assert plot_bars({"a": list(range(8))}, categories=names, ylabel="y", ax=ax) is fig
+    assert (
+        plot_bars({"a": list(range(8))}, categories=names, ylabel="y", ax=ax) is fig
+    )
     assert all(label.get_rotation() == 30 for label in ax.get_xticklabels())
     few = plot_bars({"a": [1.0, 2.0]}, categories=["p", "q"], ylabel="y").axes[0]
     assert all(label.get_rotation() == 0 for label in few.get_xticklabels())
@@ -885,26 +1044,47 @@ def test_bars_slant_many_category_labels_and_draw_into_given_axes():
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"series": {}}, ValueError, "series must be a non-empty mapping, got dict {}"),
+        (
+            {"series": {}},
+            ValueError,
+            "series must be a non-empty mapping, got dict {}",
+        ),
         (
             {"series": {"a": [1.0]}},
             ValueError,
             "series['a'] must be a sequence of one value per category (2), got list [1.0]",
         ),
-        ({"series": {"a": [1.0, math.nan]}}, ValueError, "series['a'][1] must be a finite"),
-        ({"categories": "pq"}, TypeError, "categories must be a sequence of strings"),
+        (
+            {"series": {"a": [1.0, math.nan]}},
+            ValueError,
+            "series['a'][1] must be a finite",
+        ),
+        (
+            {"categories": "pq"},
+            TypeError,
+            "categories must be a sequence of strings",
+        ),
         (
             {"categories": []},
             ValueError,
             "categories must be a non-empty sequence of strings, got list []",
         ),
-        ({"categories": ["p", 2]}, TypeError, "categories[1] must be a str, got int 2"),
+        (
+            {"categories": ["p", 2]},
+            TypeError,
+            "categories[1] must be a str, got int 2",
+        ),
     ],
 )
 def test_bars_refuse_bad_input(kwargs, error, message):
     from derivatives.plotting import plot_bars
 
-    arguments = {"series": {"a": [1.0, 2.0]}, "categories": ["p", "q"], "ylabel": "y", **kwargs}
+    arguments = {
+        "series": {"a": [1.0, 2.0]},
+        "categories": ["p", "q"],
+        "ylabel": "y",
+        **kwargs,
+    }
     with pytest.raises(error, match=re.escape(message)):
         plot_bars(**arguments)
 
@@ -916,7 +1096,14 @@ def two_layer_network():
     """The larger-network lesson: J = (relu(w2 relu(w1 x + b1) + b2) - y)**2 / 2, 10 columns."""
     x, y, w1, b1, w2, b2 = (
         Value(v, label=n)
-        for v, n in [(1.0, "x"), (5.0, "y"), (2.0, "w1"), (0.0, "b1"), (3.0, "w2"), (1.0, "b2")]
+        for v, n in [
+            (1.0, "x"),
+            (5.0, "y"),
+            (2.0, "w1"),
+            (0.0, "b1"),
+            (3.0, "w2"),
+            (1.0, "b2"),
+        ]
     )
     a1 = named(named(named(w1 * x, "p1") + b1, "z1").relu(), "a1")
     a2 = named(named(named(w2 * a1, "p2") + b2, "z2").relu(), "a2")
@@ -927,7 +1114,9 @@ def two_layer_network():
 
 def box_label(fig, box):
     centre = [box.get_x() + box.get_width() / 2, box.get_y() + box.get_height() / 2]
-    (text,) = [t for t in fig.axes[0].texts if np.allclose(t.get_position(), centre)]
+    (text,) = [
+        t for t in fig.axes[0].texts if np.allclose(t.get_position(), centre)
+    ]
     return text.get_text().split("\n")[0].split(" ")[0]
 
 
@@ -947,7 +1136,9 @@ def test_a_graph_too_wide_for_max_width_is_drawn_top_to_bottom():
     for node in topological_order(J):  # every operand above the node it feeds
         for parent in node.parents:
             assert where[parent.label][1] > where[node.label][1]
-    assert [k for k, (_, y) in where.items() if y == min(y for _, y in where.values())] == ["J"]
+    assert [
+        k for k, (_, y) in where.items() if y == min(y for _, y in where.values())
+    ] == ["J"]
 
 
 def test_top_to_bottom_arrows_go_from_bottom_of_operand_to_top_of_result():
@@ -961,7 +1152,8 @@ def test_top_to_bottom_arrows_go_from_bottom_of_operand_to_top_of_result():
         (source,) = [
             b
             for b in boxes
-            if abs(start[1] - b.get_y()) < 1e-9 and b.get_x() < start[0] < b.get_x() + b.get_width()
+            if abs(start[1] - b.get_y()) < 1e-9
+            and b.get_x() < start[0] < b.get_x() + b.get_width()
         ]
         (target,) = [
             b
@@ -970,12 +1162,17 @@ def test_top_to_bottom_arrows_go_from_bottom_of_operand_to_top_of_result():
             and b.get_x() < tip[0] < b.get_x() + b.get_width()
         ]
         drawn.append((box_label(fig, source), box_label(fig, target)))
-        for p, q in zip(points, points[1:], strict=False):  # and never through a box
+        for p, q in zip(
+            points, points[1:], strict=False
+        ):  # and never through a box
             for t in np.linspace(0, 1, 41):
                 x, y = p + t * (q - p)
                 for b in boxes:
                     across = b.get_x() + TIP < x < b.get_x() + b.get_width() - TIP
-                    assert not (across and b.get_y() + TIP < y < b.get_y() + b.get_height() - TIP)
+                    assert not (
+                        across
+                        and b.get_y() + TIP < y < b.get_y() + b.get_height() - TIP
+                    )
     expected = [(p.label, n.label) for n in topological_order(J) for p in n.parents]
     assert sorted(drawn) == sorted(expected)
 
@@ -985,7 +1182,11 @@ def test_top_to_bottom_arrows_go_from_bottom_of_operand_to_top_of_result():
     [
         ("9", TypeError, "max_width must be a real number, got str '9'"),
         (0, ValueError, "max_width must be a positive number, got int 0"),
-        (math.inf, ValueError, "max_width must be a finite real number, got float inf"),
+        (
+            math.inf,
+            ValueError,
+            "max_width must be a finite real number, got float inf",
+        ),
     ],
 )
 def test_graph_refuses_a_bad_max_width(max_width, error, message):
@@ -1013,23 +1214,32 @@ def test_graph_refuses_a_bad_max_width(max_width, error, message):
             r"^trajectories must be within a range that float64 can draw, got list ",
         ),
         (
-            lambda: plot_tangents(lambda w: 1e308 if w > 0 else -1e308, [-1.0, 1.0], [0, 0]),
+            lambda: plot_tangents(
+                lambda w: 1e308 if w > 0 else -1e308, [-1.0, 1.0], [0, 0]
+            ),
             r"^f must be within a range that float64 can draw, got tuple \(-1e\+308, 1e\+308\)$",
         ),
     ],
 )
-def test_ranges_that_cannot_be_drawn_are_refused(draw: object, message: str) -> None:
+def test_ranges_that_cannot_be_drawn_are_refused(
+    draw: object, message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         draw()  # type: ignore[operator]
 
 
 def test_plot_tangents_refuses_a_point_where_f_is_undefined() -> None:
     with pytest.raises(
-        ValueError, match=r"^f could not be evaluated at 0\.0: float division by zero$"
+        ValueError,
+        match=r"^f could not be evaluated at 0\.0: float division by zero$",
     ):
-        plot_tangents(lambda w: 1 / w, [0.0], [1.0])  # the slope given, f(0) still needed
+        plot_tangents(
+            lambda w: 1 / w, [0.0], [1.0]
+        )  # the slope given, f(0) still needed
     with pytest.raises(ValueError, match=r"^f is undefined at x=0\.0: "):
-        plot_tangents(lambda w: 1 / w, [0.0])  # the slope computed: derivative() refuses
+        plot_tangents(
+            lambda w: 1 / w, [0.0]
+        )  # the slope computed: derivative() refuses
 
 
 def test_a_single_far_point_is_drawn_around_itself() -> None:

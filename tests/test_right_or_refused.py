@@ -29,7 +29,12 @@ def test_even_powers_of_minus_one_are_one(n: int) -> None:
     ("name", "value", "error", "message"),
     [
         ("data", "x", TypeError, "data must be a real number, got str 'x'"),
-        ("data", math.nan, ValueError, "data must be a finite real number, got float nan"),
+        (
+            "data",
+            math.nan,
+            ValueError,
+            "data must be a finite real number, got float nan",
+        ),
         ("data", True, TypeError, "data must be a real number, got bool True"),
         ("label", 3, TypeError, "label must be a str, got int 3"),
     ],

@@ -19,17 +19,35 @@ import derivatives
 from tests.test_site import DOCS, ROOT, SPHINX, site  # noqa: F401  (the built-site fixture)
 
 PACKAGE = ROOT / "derivatives"
-EVALUATES_TEXT = {"eval", "exec", "compile", "sympify", "parse_expr", "__import__", "S"}
+EVALUATES_TEXT = {
+    "eval",
+    "exec",
+    "compile",
+    "sympify",
+    "parse_expr",
+    "__import__",
+    "S",
+}
 
 
 def public_callables() -> list[tuple[str, Callable[..., Any]]]:
     found = []
-    modules = ("epsilon", "symbolic", "chain_rule", "nn", "forward_mode", "plotting", "display")
+    modules = (
+        "epsilon",
+        "symbolic",
+        "chain_rule",
+        "nn",
+        "forward_mode",
+        "plotting",
+        "display",
+    )
     for module_name in modules:
         module = getattr(derivatives, module_name)
         for name in module.__all__:
             obj = getattr(module, name)
-            if callable(obj) and not (isinstance(obj, type) and issubclass(obj, tuple)):
+            if callable(obj) and not (
+                isinstance(obj, type) and issubclass(obj, tuple)
+            ):
                 found.append((f"{module_name}.{name}", obj))
     return found
 
@@ -39,26 +57,45 @@ def test_no_code_path_evaluates_a_string() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
                 func = node.func
-                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-                assert name not in EVALUATES_TEXT, f"{path.name}:{node.lineno} calls {name}"
+                name = (
+                    func.id
+                    if isinstance(func, ast.Name)
+                    else getattr(func, "attr", "")
+                )
+                assert name not in EVALUATES_TEXT, (
+                    f"{path.name}:{node.lineno} calls {name}"
+                )
 
 
 CALLABLES = public_callables()
 
 
-@pytest.mark.parametrize(("name", "function"), CALLABLES, ids=[name for name, _ in CALLABLES])
-def test_every_public_name_refuses_text(name: str, function: Callable[..., Any]) -> None:
+@pytest.mark.parametrize(
+    ("name", "function"), CALLABLES, ids=[name for name, _ in CALLABLES]
+)
+def test_every_public_name_refuses_text(
+    name: str, function: Callable[..., Any]
+) -> None:
     """Text in place of every required argument: a TypeError or ValueError naming an argument."""
     signature = inspect.signature(function).parameters.values()
     required = [p for p in signature if p.default is inspect.Parameter.empty]
-    params = [p for p in required if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    params = [
+        p
+        for p in required
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
     keywords = {p.name: "w**2" for p in required if p.kind is p.KEYWORD_ONLY}
-    if not params:  # nothing required: pass text as the first optional argument instead
+    if (
+        not params
+    ):  # nothing required: pass text as the first optional argument instead
         params = [next(iter(signature))]
     with pytest.raises((TypeError, ValueError)) as caught:
         function(*["w**2"] * len(params), **keywords)
     message = str(caught.value)
-    assert any(p.name in message for p in params) or "str" in message, (name, message)
+    assert any(p.name in message for p in params) or "str" in message, (
+        name,
+        message,
+    )
     assert "w**2" not in message or "got" in message, (name, message)
 
 
@@ -66,7 +103,9 @@ def _network_namespace_works() -> bool:
     unshare, ip = shutil.which("unshare"), shutil.which("ip")
     if not (unshare and ip):
         return False
-    probe = subprocess.run([unshare, "--net", ip, "-o", "link"], capture_output=True, text=True)
+    probe = subprocess.run(
+        [unshare, "--net", ip, "-o", "link"], capture_output=True, text=True
+    )
     return probe.returncode == 0
 
 
@@ -77,7 +116,9 @@ def test_offline_clean_build_is_byte_identical(site: Path, tmp_path: Path) -> No
     build = [*SPHINX, str(DOCS), str(out)]
     if _network_namespace_works():
         # A fresh network namespace: only a loopback interface, which kernels need.
-        script = 'ip link set lo up && test "$(ip -o link | wc -l)" = 1 && exec "$@"'
+        script = (
+            'ip link set lo up && test "$(ip -o link | wc -l)" = 1 && exec "$@"'
+        )
         build = ["unshare", "--net", "sh", "-c", script, "sh", *build]
     else:  # pragma: no cover - machines that forbid namespaces still check reproducibility
         assert os.environ.get("CI") != "true", "CI must check the offline build"
@@ -90,5 +131,7 @@ def test_offline_clean_build_is_byte_identical(site: Path, tmp_path: Path) -> No
     first = [p for p in first if not skip & set(p.parts)]
     second = [p for p in second if not skip & set(p.parts)]
     assert first == second
-    different = [str(p) for p in first if not filecmp.cmp(site / p, out / p, shallow=False)]
+    different = [
+        str(p) for p in first if not filecmp.cmp(site / p, out / p, shallow=False)
+    ]
     assert different == [], f"not reproducible: {different[:10]}"

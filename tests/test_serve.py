@@ -37,7 +37,11 @@ def serve_command(port: int) -> list[str]:
         text=True,
         check=True,
     )
-    line = next(x for x in dry_run.stdout.replace("\\\n", " ").splitlines() if "autobuild" in x)
+    line = next(
+        x
+        for x in dry_run.stdout.replace("\\\n", " ").splitlines()
+        if "autobuild" in x
+    )
     words = shlex.split(line)
     return [str(ROOT / words[0]), *words[1:]]
 
@@ -45,7 +49,11 @@ def serve_command(port: int) -> list[str]:
 class Preview:
     def __init__(self, project: Path) -> None:
         self.port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(project), "DERIVATIVES_CACHE": str(project / "c")}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(project),
+            "DERIVATIVES_CACHE": str(project / "c"),
+        }
         self.process = subprocess.Popen(
             serve_command(self.port),
             cwd=project,
@@ -62,7 +70,9 @@ class Preview:
         for line in self.process.stdout:
             self.log.append(re.sub(r"\x1b\[[0-9;]*m", "", line))
 
-    def wait_for(self, pattern: str, after: int = 0, timeout: float = 120) -> re.Match[str]:
+    def wait_for(
+        self, pattern: str, after: int = 0, timeout: float = 120
+    ) -> re.Match[str]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for line in self.log[after:]:
@@ -91,7 +101,11 @@ def fetch(url: str, timeout: float = 30) -> str:
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[tuple[Preview, Path]]:
     for name in ("conf", "derivatives"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / name,
+            tmp_path / name,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     (tmp_path / "docs").mkdir()
     for page in ("index.md", "api.md"):
@@ -107,9 +121,15 @@ def test_preview_serves_and_rebuilds_on_each_edit_without_loops(
 ) -> None:
     running, project = preview
     running.wait_for(rf"Serving on http://127\.0\.0\.1:{running.port}")
-    assert "Derivatives, from a nudge" in fetch(f"http://127.0.0.1:{running.port}/index.html")
+    assert "Derivatives, from a nudge" in fetch(
+        f"http://127.0.0.1:{running.port}/index.html"
+    )
 
-    for edited in ("docs/api.md", "conf/_static/derivatives.css", "derivatives/epsilon.py"):
+    for edited in (
+        "docs/api.md",
+        "conf/_static/derivatives.css",
+        "derivatives/epsilon.py",
+    ):
         mark = len(running.log)
         with (project / edited).open("a", encoding="utf-8") as file:
             file.write("\n")

@@ -21,5 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
     ids=" ".join,
 )
 def test_code_style(command: list[str]) -> None:
-    run = subprocess.run([sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

@@ -13,11 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivatives.chain_rule import Value
-from derivatives.symbolic import as_function, derivative, evaluate, gradient, to_sympy
+from derivatives.symbolic import (
+    as_function,
+    derivative,
+    evaluate,
+    gradient,
+    to_sympy,
+)
 from tests.test_chain_rule import lecture_graph, neuron_graph
 
 w, a, b, c = sympy.symbols("w a b c")
-finite = st.floats(min_value=-10, max_value=10, allow_nan=False, allow_infinity=False)
+finite = st.floats(
+    min_value=-10, max_value=10, allow_nan=False, allow_infinity=False
+)
 
 
 def nudge(f, x, eps=1e-6):
@@ -111,7 +119,9 @@ def test_rules(rule, f, df):
     # and numerically, at a point where everything is defined
     x = 0.7
     exact = float(evaluate(derivative(f, w), {w: Fraction(7, 10)}))
-    assert exact == pytest.approx(float(df.subs(w, sympy.Rational(7, 10))), rel=1e-12)
+    assert exact == pytest.approx(
+        float(df.subs(w, sympy.Rational(7, 10))), rel=1e-12
+    )
     assert nudge(sympy.lambdify(w, f), x) == pytest.approx(exact, rel=1e-7)
 
 
@@ -186,7 +196,9 @@ def test_as_function_broadcasts_constants():
     out = f(np.linspace(-1.0, 1.0, 5))
     assert isinstance(out, np.ndarray) and out.dtype == np.float64
     np.testing.assert_array_equal(out, np.full(5, 2.0))
-    assert as_function(Fraction(1, 2), w, a)(np.zeros((2, 1)), np.zeros(3)).shape == (2, 3)
+    assert as_function(Fraction(1, 2), w, a)(
+        np.zeros((2, 1)), np.zeros(3)
+    ).shape == (2, 3)
     assert as_function(3, w)(1.0) == 3.0
 
 
@@ -194,7 +206,9 @@ def test_as_function_broadcasts_constants():
 def test_as_function_agrees_with_evaluate(x):
     expr = w**3 - 2 * w + 1 / (w**2 + 1) + sympy.sin(w)
     f = as_function(expr, w)
-    assert f(x) == pytest.approx(float(evaluate(expr, {w: x})), rel=1e-12, abs=1e-12)
+    assert f(x) == pytest.approx(
+        float(evaluate(expr, {w: x})), rel=1e-12, abs=1e-12
+    )
     pair = as_function(a * sympy.exp(b) + a**2, a, b)
     exact = float(evaluate(a * sympy.exp(b) + a**2, {a: x, b: x / 4}))
     assert pair(x, x / 4) == pytest.approx(exact, rel=1e-12, abs=1e-12)
@@ -205,24 +219,34 @@ def test_derivative_agrees_with_complex_step(x):
     expr = sympy.sin(w) * sympy.exp(w / 3) + w**4
     f = as_function(expr, w)
     slope = f(complex(x, 1e-20)).imag / 1e-20
-    assert float(evaluate(derivative(expr, w), {w: x})) == pytest.approx(slope, rel=1e-12)
+    assert float(evaluate(derivative(expr, w), {w: x})) == pytest.approx(
+        slope, rel=1e-12
+    )
 
 
 @given(st.lists(st.integers(-9, 9), min_size=1, max_size=6), finite)
 def test_polynomial_derivative_agrees_with_nudging(coefficients, x):
     poly = sum(k * w**i for i, k in enumerate(coefficients))
     by_hand = sum(i * k * x ** (i - 1) for i, k in enumerate(coefficients) if i > 0)
-    assert float(evaluate(derivative(poly, w), {w: x})) == pytest.approx(by_hand, abs=1e-9)
+    assert float(evaluate(derivative(poly, w), {w: x})) == pytest.approx(
+        by_hand, abs=1e-9
+    )
 
 
-@settings(deadline=None)  # SymPy's first differentiation can be slow on a busy machine
+@settings(
+    deadline=None
+)  # SymPy's first differentiation can be slow on a busy machine
 @given(finite, finite)
 def test_gradient_agrees_with_nudging(x, y):
     expr = a**2 * b + sympy.sin(a * b)
     f = as_function(expr, a, b)
     grads = [float(evaluate(g, {a: x, b: y})) for g in gradient(expr, [a, b])]
-    assert grads[0] == pytest.approx(nudge(lambda t: f(t, y), x), rel=1e-5, abs=1e-5)
-    assert grads[1] == pytest.approx(nudge(lambda t: f(x, t), y), rel=1e-5, abs=1e-5)
+    assert grads[0] == pytest.approx(
+        nudge(lambda t: f(t, y), x), rel=1e-5, abs=1e-5
+    )
+    assert grads[1] == pytest.approx(
+        nudge(lambda t: f(x, t), y), rel=1e-5, abs=1e-5
+    )
 
 
 # Bad input: exception type and message pinned.
@@ -279,7 +303,11 @@ def test_var_that_is_not_a_symbol(var, message):
         ("2", TypeError, "n must be an integer, got str '2'"),
         (-1, ValueError, "n must be an integer from 0 to 100, got int -1"),
         (101, ValueError, "n must be an integer from 0 to 100, got int 101"),
-        (10**9, ValueError, "n must be an integer from 0 to 100, got int 1000000000"),
+        (
+            10**9,
+            ValueError,
+            "n must be an integer from 0 to 100, got int 1000000000",
+        ),
     ],
 )
 def test_bad_order(n, kind, message):
@@ -295,23 +323,59 @@ def test_bad_order(n, kind, message):
             TypeError,
             "values must be a mapping from SymPy Symbols to numbers, got list [(w, 2)]",
         ),
-        ({"w": 2}, TypeError, "each key of values must be a SymPy Symbol, got str 'w'"),
-        ({w**2: 4}, TypeError, "each key of values must be a SymPy Symbol, got Pow w**2"),
+        (
+            {"w": 2},
+            TypeError,
+            "each key of values must be a SymPy Symbol, got str 'w'",
+        ),
+        (
+            {w**2: 4},
+            TypeError,
+            "each key of values must be a SymPy Symbol, got Pow w**2",
+        ),
         ({w: "2"}, TypeError, "values[w] must be a real number, got str '2'"),
         ({w: True}, TypeError, "values[w] must be a real number, got bool True"),
-        ({w: None}, TypeError, "values[w] must be a real number, got NoneType None"),
-        ({w: 1 + 2j}, TypeError, "values[w] must be a real number, got complex (1+2j)"),
-        ({w: sympy.I}, TypeError, "values[w] must be a real number, got ImaginaryUnit I"),
+        (
+            {w: None},
+            TypeError,
+            "values[w] must be a real number, got NoneType None",
+        ),
+        (
+            {w: 1 + 2j},
+            TypeError,
+            "values[w] must be a real number, got complex (1+2j)",
+        ),
+        (
+            {w: sympy.I},
+            TypeError,
+            "values[w] must be a real number, got ImaginaryUnit I",
+        ),
         ({w: a}, TypeError, "values[w] must be a real number, got Symbol a"),
-        ({w: float("nan")}, ValueError, "values[w] must be a finite real number, got float nan"),
-        ({w: -math.inf}, ValueError, "values[w] must be a finite real number, got float -inf"),
-        ({w: sympy.oo}, ValueError, "values[w] must be a finite real number, got Infinity oo"),
+        (
+            {w: float("nan")},
+            ValueError,
+            "values[w] must be a finite real number, got float nan",
+        ),
+        (
+            {w: -math.inf},
+            ValueError,
+            "values[w] must be a finite real number, got float -inf",
+        ),
+        (
+            {w: sympy.oo},
+            ValueError,
+            "values[w] must be a finite real number, got Infinity oo",
+        ),
         (
             {w: sympy.zoo},
             ValueError,
             "values[w] must be a finite real number, got ComplexInfinity zoo",
         ),
-        ({w: sympy.nan}, ValueError, "values[w] must be a finite real number, got NaN nan"),
+        (
+            {w: sympy.nan},
+            ValueError,
+            "values[w] must be a finite real number, got NaN nan",
+        ),
     ],
 )
 def test_bad_values(values, kind, message):
@@ -344,16 +408,32 @@ def test_undefined_result():
 @pytest.mark.parametrize(
     ("variables", "kind", "message"),
     [
-        ("ab", TypeError, "variables must be a list or tuple of SymPy Symbols, got str 'ab'"),
-        ({a, b}, TypeError, "variables must be a list or tuple of SymPy Symbols, got set"),
-        (a, TypeError, "variables must be a list or tuple of SymPy Symbols, got Symbol a"),
+        (
+            "ab",
+            TypeError,
+            "variables must be a list or tuple of SymPy Symbols, got str 'ab'",
+        ),
+        (
+            {a, b},
+            TypeError,
+            "variables must be a list or tuple of SymPy Symbols, got set",
+        ),
+        (
+            a,
+            TypeError,
+            "variables must be a list or tuple of SymPy Symbols, got Symbol a",
+        ),
         (
             [],
             ValueError,
             "variables must be a non-empty list or tuple of SymPy Symbols, got list []",
         ),
         ([a, "b"], TypeError, "variables[1] must be a SymPy Symbol, got str 'b'"),
-        ([a, b, a], ValueError, "variables must be distinct SymPy Symbols, got list [a, b, a]"),
+        (
+            [a, b, a],
+            ValueError,
+            "variables must be distinct SymPy Symbols, got list [a, b, a]",
+        ),
     ],
 )
 def test_gradient_bad_variables(variables, kind, message):
@@ -369,9 +449,17 @@ def test_gradient_bad_variables(variables, kind, message):
             ValueError,
             "variables must be a non-empty list or tuple of SymPy Symbols, got tuple ()",
         ),
-        (([a, b],), TypeError, "variables[0] must be a SymPy Symbol, got list [a, b]"),
+        (
+            ([a, b],),
+            TypeError,
+            "variables[0] must be a SymPy Symbol, got list [a, b]",
+        ),
         ((a, "b"), TypeError, "variables[1] must be a SymPy Symbol, got str 'b'"),
-        ((a, b, b), ValueError, "variables must be distinct SymPy Symbols, got tuple (a, b, b)"),
+        (
+            (a, b, b),
+            ValueError,
+            "variables must be distinct SymPy Symbols, got tuple (a, b, b)",
+        ),
         (
             (a,),
             ValueError,
@@ -388,7 +476,8 @@ def test_as_function_bad_variables(variables, kind, message):
 def test_as_function_needs_an_explicit_formula():
     f = sympy.Function("f")
     with raises(
-        TypeError, "expr must be built from functions as_function can compute (not f), got f f(w)"
+        TypeError,
+        "expr must be built from functions as_function can compute (not f), got f f(w)",
     ):
         as_function(f(w) * w, w)
     with raises(
@@ -404,9 +493,21 @@ def test_as_function_needs_an_explicit_formula():
     [
         ((1.0,), TypeError, "expected 2 argument(s) (a, b), got 1"),
         ((1.0, 2.0, 3.0), TypeError, "expected 2 argument(s) (a, b), got 3"),
-        (("1", 2.0), TypeError, "a must be a real or complex number or array, got str '1'"),
-        ((1.0, True), TypeError, "b must be a real or complex number or array, got bool True"),
-        ((None, 2.0), TypeError, "a must be a real or complex number or array, got NoneType None"),
+        (
+            ("1", 2.0),
+            TypeError,
+            "a must be a real or complex number or array, got str '1'",
+        ),
+        (
+            (1.0, True),
+            TypeError,
+            "b must be a real or complex number or array, got bool True",
+        ),
+        (
+            (None, 2.0),
+            TypeError,
+            "a must be a real or complex number or array, got NoneType None",
+        ),
         ((math.nan, 2.0), ValueError, "a must be finite, got nan"),
         ((1.0, [0.0, math.inf]), ValueError, "b must be finite, got [0.0, inf]"),
         (
@@ -434,7 +535,9 @@ def test_to_sympy_of_the_lecture_graph() -> None:
     point = {a: 2, b: -3, c: 10, f: -2}
     assert expr.subs(point) == -8
     for s in (a, b, c, f):
-        assert sympy.diff(expr, s).subs(point) == int(g[s.name].grad)  # exact integers here
+        assert sympy.diff(expr, s).subs(point) == int(
+            g[s.name].grad
+        )  # exact integers here
 
 
 def test_to_sympy_of_the_neuron() -> None:
@@ -445,16 +548,23 @@ def test_to_sympy_of_the_neuron() -> None:
     assert set(symbols) == {"x1", "x2", "w1", "w2", "b"}
     point = {symbols[name]: g[name].data for name in symbols}
     for name, s in symbols.items():
-        assert float(sympy.diff(expr, s).subs(point)) == pytest.approx(g[name].grad, abs=1e-12)
+        assert float(sympy.diff(expr, s).subs(point)) == pytest.approx(
+            g[name].grad, abs=1e-12
+        )
 
 
 def test_to_sympy_keeps_numbers_exact() -> None:
     x = Value(2.0, label="x")
-    expr = to_sympy(2 * x ** Fraction(1, 2) - x**3 / 4 + 0.5 * x.relu() + x.sigmoid().log())
+    expr = to_sympy(
+        2 * x ** Fraction(1, 2) - x**3 / 4 + 0.5 * x.relu() + x.sigmoid().log()
+    )
     s = sympy.Symbol("x")
     relu = sympy.Piecewise((s, s > 0), (0, True))
     expected = (
-        2 * sympy.sqrt(s) - s**3 / 4 + sympy.Float(0.5) * relu + sympy.log(1 / (1 + sympy.exp(-s)))
+        2 * sympy.sqrt(s)
+        - s**3 / 4
+        + sympy.Float(0.5) * relu
+        + sympy.log(1 / (1 + sympy.exp(-s)))
     )
     assert sympy.simplify(expr - expected) == 0
 
@@ -480,14 +590,18 @@ def test_to_sympy_needs_labelled_distinct_leaves() -> None:
         to_sympy(Value(2.0, label="a") * Value(3.0, label="a"))
     y = Value(2.0, label="a").exp()
     y.op = "cosh"
-    with pytest.raises(ValueError, match="^op must be one that Value produces, got str 'cosh'$"):
+    with pytest.raises(
+        ValueError, match="^op must be one that Value produces, got str 'cosh'$"
+    ):
         to_sympy(y)
 
 
 # Right or refused: as_function never runs text, to_sympy stays linear, values obey assumptions.
 
 
-@pytest.mark.parametrize("name", ["pi", "e", "E", "nan", "inf", "exp", "sin", "lambda", "x y"])
+@pytest.mark.parametrize(
+    "name", ["pi", "e", "E", "nan", "inf", "exp", "sin", "lambda", "x y"]
+)
 def test_as_function_takes_symbols_of_any_name(name):
     r = sympy.Symbol(name)
     f = as_function(sympy.pi * r**2 + sympy.exp(r), r)
@@ -502,9 +616,13 @@ def test_as_function_symbols_that_share_a_name():
 
 def test_as_function_never_runs_code_from_a_functions_name(tmp_path):
     target = tmp_path / "ran"
-    planted = type(f"__import__('pathlib').Path({str(target)!r}).touch", (sympy.Function,), {})
+    planted = type(
+        f"__import__('pathlib').Path({str(target)!r}).touch", (sympy.Function,), {}
+    )
     expr = planted(w) + w
-    with pytest.raises(TypeError, match=r"^expr must be built from functions as_function can"):
+    with pytest.raises(
+        TypeError, match=r"^expr must be built from functions as_function can"
+    ):
         as_function(expr, w)
     assert not target.exists()
     # a subclass of a known function is not taken for it either: the table is keyed by class
@@ -527,7 +645,8 @@ def test_as_function_never_runs_code_from_a_functions_name(tmp_path):
 )
 def test_as_function_refuses_what_it_cannot_compute_when_made(expr, name):
     with raises(
-        TypeError, f"expr must be built from functions as_function can compute (not {name})"
+        TypeError,
+        f"expr must be built from functions as_function can compute (not {name})",
     ):
         as_function(expr, w)
 
@@ -535,9 +654,18 @@ def test_as_function_refuses_what_it_cannot_compute_when_made(expr, name):
 @pytest.mark.parametrize(
     ("expr", "message"),
     [
-        (w * sympy.zoo, "expr must be a formula without nan or infinities, got Mul zoo*w"),
-        (sympy.nan * w, "expr must be a formula without nan or infinities, got NaN nan"),
-        (w * sympy.Integer(10) ** 400, "expr must be a formula whose constants fit a float"),
+        (
+            w * sympy.zoo,
+            "expr must be a formula without nan or infinities, got Mul zoo*w",
+        ),
+        (
+            sympy.nan * w,
+            "expr must be a formula without nan or infinities, got NaN nan",
+        ),
+        (
+            w * sympy.Integer(10) ** 400,
+            "expr must be a formula whose constants fit a float",
+        ),
     ],
 )
 def test_as_function_refuses_constants_that_are_not_finite_floats(expr, message):
@@ -558,7 +686,9 @@ def test_as_function_of_functions_in_its_table_agrees_with_sympy():
     )
     f = as_function(expr, w)
     for x in (0.7, 1.3, 2.9):
-        assert f(x) == pytest.approx(float(expr.subs(w, sympy.Rational(x)).evalf(30)), rel=1e-13)
+        assert f(x) == pytest.approx(
+            float(expr.subs(w, sympy.Rational(x)).evalf(30)), rel=1e-13
+        )
 
 
 def test_as_function_of_a_deep_formula_needs_no_recursion():
@@ -691,5 +821,7 @@ def test_zero_dimensional_arrays_are_numbers_everywhere():
     assert derivative(zero_d, w) == 0
     assert as_function(w**2, w)(zero_d) == 4.0
     assert type(as_function(w**2, w)(zero_d)) is float
-    with raises(TypeError, "values[w] must be a real number, got ndarray array([1., 2.])"):
+    with raises(
+        TypeError, "values[w] must be a real number, got ndarray array([1., 2.])"
+    ):
         evaluate(w, {w: np.array([1.0, 2.0])})

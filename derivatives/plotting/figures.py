@@ -73,7 +73,9 @@ def _check_interval(limits: object, name: str) -> tuple[float, float]:
     low, high = real(limits[0], f"{name}[0]"), real(limits[1], f"{name}[1]")
     if not low < high:
         raise value_error(name, "a pair with low < high", limits)
-    if not math.isfinite(high - low) or high - low < 1e-9 * max(abs(low), abs(high)):
+    if not math.isfinite(high - low) or high - low < 1e-9 * max(
+        abs(low), abs(high)
+    ):
         raise value_error(name, "a range that float64 can draw", limits)
     return low, high
 
@@ -82,12 +84,14 @@ def _check_xlim(xlim: object) -> tuple[float, float] | None:
     return None if xlim is None else _check_interval(xlim, "xlim")
 
 
-def _drawable(limits: tuple[float, float], name: str, value: object) -> tuple[float, float]:
+def _drawable(
+    limits: tuple[float, float], name: str, value: object
+) -> tuple[float, float]:
     """``limits`` derived from ``value`` (points, steps, values of f), if float64 can draw them."""
     low, high = limits
-    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(high - low)) or not (
-        high - low >= 1e-9 * max(abs(low), abs(high)) and high > low
-    ):
+    if not (
+        math.isfinite(low) and math.isfinite(high) and math.isfinite(high - low)
+    ) or not (high - low >= 1e-9 * max(abs(low), abs(high)) and high > low):
         raise value_error(name, "within a range that float64 can draw", value)
     return limits
 
@@ -111,23 +115,31 @@ def _check_axes(ax: object) -> None:
 
 def _check_methods(methods: object) -> list[str]:
     names = sequence(methods, "methods", "method names")
-    items = [choice(m, f"methods[{i}]", tuple(_METHODS)) for i, m in enumerate(names)]
+    items = [
+        choice(m, f"methods[{i}]", tuple(_METHODS)) for i, m in enumerate(names)
+    ]
     if len(set(items)) != len(items):
         raise value_error("methods", "a sequence without repeats", methods)
     return items
 
 
-def _evaluate(f: Callable[[float], float], x: float, *, finite: bool = False) -> float:
+def _evaluate(
+    f: Callable[[float], float], x: float, *, finite: bool = False
+) -> float:
     """``f(x)`` as a float; ``finite=True`` also rejects inf and nan (where a slope is drawn)."""
     try:
         y = f(x)
-    except ArithmeticError as error:  # ZeroDivisionError, OverflowError: f is undefined at x
+    except (
+        ArithmeticError
+    ) as error:  # ZeroDivisionError, OverflowError: f is undefined at x
         raise ValueError(f"f could not be evaluated at {x!r}: {error}") from error
     if not is_real(y):
         raise type_error(f"f({x!r})", "a real number", y)
     value = float(unwrap(y))  # type: ignore[arg-type]
     if finite and not math.isfinite(value):
-        raise ValueError(f"f must be finite at the points drawn, got f({x!r}) = {value!r}")
+        raise ValueError(
+            f"f must be finite at the points drawn, got f({x!r}) = {value!r}"
+        )
     return value
 
 
@@ -162,7 +174,9 @@ def _sample(f: Callable[[float], float], x: float) -> float:
         return math.nan
 
 
-def _limits_around(values: Sequence[float], pad: float, name: str) -> tuple[float, float]:
+def _limits_around(
+    values: Sequence[float], pad: float, name: str
+) -> tuple[float, float]:
     """Limits covering ``values`` with ``pad`` of their span (or 1) on each side."""
     low, high = min(values), max(values)
     margin = pad * (high - low) if high > low else max(1.0, 0.25 * abs(low))
@@ -244,7 +258,9 @@ def plot_tangents(
     else:
         ss = _check_reals(slopes, "slopes")
         if len(ss) != len(xs0):
-            raise ValueError(f"slopes must have one value per point ({len(xs0)}), got {len(ss)}")
+            raise ValueError(
+                f"slopes must have one value per point ({len(xs0)}), got {len(ss)}"
+            )
     limits = _check_xlim(xlim) or _limits_around(xs0, 0.25, "points")
     _check_axes(ax)
 
@@ -327,7 +343,9 @@ def plot_secants(
     x0 = real(x, "x")
     hs = _check_steps(steps, "steps")
     s = derivative(f, x0) if slope is None else real(slope, "slope")
-    limits = _check_xlim(xlim) or _drawable((x0 - 1.5 * max(hs), x0 + 2 * max(hs)), "steps", hs)
+    limits = _check_xlim(xlim) or _drawable(
+        (x0 - 1.5 * max(hs), x0 + 2 * max(hs)), "steps", hs
+    )
     _check_axes(ax)
 
     fig, ax = _figure_and_axes(ax)
@@ -342,7 +360,12 @@ def plot_secants(
         ax.plot(xs, y0 + k * (xs - x0), color=colour, linewidth=1.2, label=label)
         ax.plot([x0 + h], [y1], "o", color=colour, zorder=3, label="_point")
     ax.plot(
-        xs, y0 + s * (xs - x0), "--", color="C1", linewidth=2, label=f"tangent: slope {_number(s)}"
+        xs,
+        y0 + s * (xs - x0),
+        "--",
+        color="C1",
+        linewidth=2,
+        label=f"tangent: slope {_number(s)}",
     )
     ax.plot([x0], [y0], "o", color="C1", zorder=3, label="_point")
     _set_ylim_to_curve(ax, y_range)
@@ -416,7 +439,11 @@ def plot_step_error(
     function(f, "f")
     x0 = real(x, "x")
     d = real(exact, "exact")
-    hs = [10.0**-k for k in range(1, 17)] if steps is None else _check_steps(steps, "steps")
+    hs = (
+        [10.0**-k for k in range(1, 17)]
+        if steps is None
+        else _check_steps(steps, "steps")
+    )
     names = _check_methods(methods)
     lowest = real(floor, "floor")
     if lowest <= 0:
@@ -524,7 +551,15 @@ def plot_descent(
     y_range = _draw_curve(ax, f, limits, ylabel)
     for i, (name, path) in enumerate(paths.items()):
         ys = [_evaluate(f, w, finite=True) for w in path]
-        ax.plot(path, ys, "o-", color=f"C{i % 9 + 1}", markersize=4, linewidth=1, label=name)
+        ax.plot(
+            path,
+            ys,
+            "o-",
+            color=f"C{i % 9 + 1}",
+            markersize=4,
+            linewidth=1,
+            label=name,
+        )
     _set_ylim_to_curve(ax, y_range)
     ax.set_xlim(*limits)
     ax.set_xlabel(xlabel)
@@ -599,7 +634,9 @@ def plot_curves(
     fig, ax = _figure_and_axes(ax)
     for name, ys in lines.items():
         xv: Sequence[float] = range(len(ys)) if xs is None else xs
-        ax.plot(xv, ys, marker="o" if len(ys) <= 30 else "", markersize=4, label=name)
+        ax.plot(
+            xv, ys, marker="o" if len(ys) <= 30 else "", markersize=4, label=name
+        )
     ax.set_xscale("log" if logx else "linear")
     ax.set_yscale("log" if logy else "linear")
     ax.set_xlabel(xlabel)
@@ -615,10 +652,14 @@ _FIELD_SAMPLES = 101  # grid points per axis for the contour lines
 
 def _check_points(points: object) -> list[tuple[float, float]]:
     pairs = []
-    for i, point in enumerate(sequence(points, "points", "(x, y) pairs", empty=True)):
+    for i, point in enumerate(
+        sequence(points, "points", "(x, y) pairs", empty=True)
+    ):
         if not isinstance(point, tuple | list) or len(point) != 2:
             raise type_error(f"points[{i}]", "a pair (x, y) of real numbers", point)
-        pairs.append((real(point[0], f"points[{i}][0]"), real(point[1], f"points[{i}][1]")))
+        pairs.append(
+            (real(point[0], f"points[{i}][0]"), real(point[1], f"points[{i}][1]"))
+        )
     return pairs
 
 
@@ -784,7 +825,9 @@ def plot_gradient_field(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     # Below the axes, so that it hides no contour line.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize="small")
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize="small"
+    )
     return fig
 
 

@@ -30,7 +30,9 @@ _LINE = 1.25 * _FONT / 72  # height of a line of text
 _GAP = (0.55, 0.3)  # space between columns, and between boxes in a column
 
 
-_Key: TypeAlias = int | tuple[int, int]  # id() of a node, or (link, column) of a bend point
+_Key: TypeAlias = (
+    int | tuple[int, int]
+)  # id() of a node, or (link, column) of a bend point
 
 
 class _Link(NamedTuple):
@@ -54,12 +56,16 @@ def _columns(nodes: list[Value]) -> dict[int, int]:
     """
     column: dict[int, int] = {}
     for node in nodes:
-        column[id(node)] = 1 + max((column[id(p)] for p in node.parents), default=-1)
+        column[id(node)] = 1 + max(
+            (column[id(p)] for p in node.parents), default=-1
+        )
     first_use: dict[int, int] = {}
     for node in nodes:
         for p in node.parents:
             if not p.parents:
-                first_use[id(p)] = min(first_use.get(id(p), column[id(node)]), column[id(node)])
+                first_use[id(p)] = min(
+                    first_use.get(id(p), column[id(node)]), column[id(node)]
+                )
     column.update({key: c - 1 for key, c in first_use.items()})
     return column
 
@@ -74,7 +80,9 @@ def _links(nodes: list[Value], column: dict[int, int]) -> list[_Link]:
 
 
 def _rows(
-    columns: list[list[_Key]], left: dict[_Key, list[_Key]], right: dict[_Key, list[_Key]]
+    columns: list[list[_Key]],
+    left: dict[_Key, list[_Key]],
+    right: dict[_Key, list[_Key]],
 ) -> dict[_Key, float]:
     """Row of every node and bend point, each column centred on zero.
 
@@ -105,7 +113,9 @@ def _rows(
     return row
 
 
-def _layout(nodes: list[Value]) -> tuple[dict[_Key, tuple[int, float]], list[_Link]]:
+def _layout(
+    nodes: list[Value],
+) -> tuple[dict[_Key, tuple[int, float]], list[_Link]]:
     """Column and row of every node and bend point, and the links to draw."""
     column = _columns(nodes)
     links = _links(nodes, column)
@@ -121,10 +131,14 @@ def _layout(nodes: list[Value]) -> tuple[dict[_Key, tuple[int, float]], list[_Li
             right.setdefault(a, []).append(b)
             left.setdefault(b, []).append(a)
     row = _rows(columns, left, right)
-    return {key: (c, row[key]) for c, keys in enumerate(columns) for key in keys}, links
+    return {
+        key: (c, row[key]) for c, keys in enumerate(columns) for key in keys
+    }, links
 
 
-def _ports(groups: dict[int, list[tuple[float, int]]], side: float) -> dict[int, float]:
+def _ports(
+    groups: dict[int, list[tuple[float, int]]], side: float
+) -> dict[int, float]:
     """Spread the arrow ends along one side of each box: link number to offset along it.
 
     ``groups`` maps a box to ``(position at the other end, link number)`` for each arrow;
@@ -134,7 +148,9 @@ def _ports(groups: dict[int, list[tuple[float, int]]], side: float) -> dict[int,
     offsets: dict[int, float] = {}
     for ends in groups.values():
         gap = min(0.15, side / (len(ends) + 1))
-        for i, (_, number) in enumerate(sorted(ends, key=lambda end: (-end[0], end[1]))):
+        for i, (_, number) in enumerate(
+            sorted(ends, key=lambda end: (-end[0], end[1]))
+        ):
             offsets[number] = ((len(ends) - 1) / 2 - i) * gap
     return offsets
 
@@ -150,7 +166,11 @@ def _node_text(node: Value, show_grad: bool) -> str:
 
 
 def _draw_node(
-    ax: Axes, centre: tuple[float, float], size: tuple[float, float], text: str, colour: str
+    ax: Axes,
+    centre: tuple[float, float],
+    size: tuple[float, float],
+    text: str,
+    colour: str,
 ) -> None:
     """A rounded box of ``size`` at ``centre``, tinted with ``colour``, holding ``text``."""
     (x, y), (width, height) = centre, size
@@ -164,7 +184,9 @@ def _draw_node(
         linewidth=1.2,
     )
     ax.add_patch(box)
-    ax.text(x, y, text, ha="center", va="center", family="monospace", fontsize=_FONT)
+    ax.text(
+        x, y, text, ha="center", va="center", family="monospace", fontsize=_FONT
+    )
 
 
 def _draw_links(
@@ -178,21 +200,31 @@ def _draw_links(
     ``at`` holds centres of boxes and bend points. Arrows leave a box on its right side and
     enter on the left, or, drawn ``down``, leave at the bottom and enter at the top."""
     w, h = size
-    along = 0 if down else 1  # the coordinate along the side where arrows meet a box
+    along = (
+        0 if down else 1
+    )  # the coordinate along the side where arrows meet a box
     leaving: dict[int, list[tuple[float, int]]] = {}
     entering: dict[int, list[tuple[float, int]]] = {}
     for i, link in enumerate(links):
         chain = link.chain()
         # Drawn down, the leftmost arrow takes the leftmost end: order by -x, then flip.
         sign = -1 if down else 1
-        leaving.setdefault(id(link.parent), []).append((sign * at[chain[1]][along], i))
-        entering.setdefault(id(link.child), []).append((sign * at[chain[-2]][along], i))
+        leaving.setdefault(id(link.parent), []).append(
+            (sign * at[chain[1]][along], i)
+        )
+        entering.setdefault(id(link.child), []).append(
+            (sign * at[chain[-2]][along], i)
+        )
     side = w if down else h
     start, end = _ports(leaving, side), _ports(entering, side)
 
     def point(key: _Key, offset: float, edge: float) -> tuple[float, float]:
         x, y = at[key]
-        return (x - offset, y + edge * h / 2) if down else (x + edge * w / 2, y + offset)
+        return (
+            (x - offset, y + edge * h / 2)
+            if down
+            else (x + edge * w / 2, y + offset)
+        )
 
     for i, link in enumerate(links):
         edge = -1 if down else 1  # which side of a box an arrow leaves from
@@ -201,7 +233,11 @@ def _draw_links(
             points += [point(bend, 0.0, -edge), point(bend, 0.0, edge)]
         points.append(point(id(link.child), end[i], -edge))
         arrow = FancyArrowPatch(
-            path=Path(points), arrowstyle="-|>", mutation_scale=12, color="0.45", linewidth=1.2
+            path=Path(points),
+            arrowstyle="-|>",
+            mutation_scale=12,
+            color="0.45",
+            linewidth=1.2,
         )
         ax.add_patch(arrow)
 
@@ -281,7 +317,9 @@ def plot_graph(
     max_width = positive(max_width, "max_width")
     nodes = topological_order(root)
     if len(nodes) > max_nodes:
-        raise ValueError(f"root's graph has {len(nodes)} nodes, more than max_nodes={max_nodes}")
+        raise ValueError(
+            f"root's graph has {len(nodes)} nodes, more than max_nodes={max_nodes}"
+        )
     grads = any(n.grad != 0 for n in nodes) if show_grad is None else show_grad
 
     grid, links = _layout(nodes)
@@ -290,16 +328,26 @@ def plot_graph(
     w, h = max(0.9, _CHAR * widest + 0.3), _LINE * (2 + grads) + 0.2
     columns = max(c for c, _ in grid.values()) + 1
     down = columns * (w + _GAP[0]) - _GAP[0] + 0.2 > max_width
-    if down:  # columns become rows, top to bottom; a column's top box goes to the left
-        at = {key: (-r * (w + _GAP[1]), -c * (h + _GAP[1] + 0.1)) for key, (c, r) in grid.items()}
+    if (
+        down
+    ):  # columns become rows, top to bottom; a column's top box goes to the left
+        at = {
+            key: (-r * (w + _GAP[1]), -c * (h + _GAP[1] + 0.1))
+            for key, (c, r) in grid.items()
+        }
     else:
-        at = {key: (c * (w + _GAP[0]), r * (h + _GAP[1])) for key, (c, r) in grid.items()}
+        at = {
+            key: (c * (w + _GAP[0]), r * (h + _GAP[1]))
+            for key, (c, r) in grid.items()
+        }
     xs, ys = [x for x, _ in at.values()], [y for _, y in at.values()]
     left, right = min(xs) - w / 2 - 0.1, max(xs) + w / 2 + 0.1
     bottom, top = min(ys) - h / 2 - 0.1, max(ys) + h / 2 + 0.1
 
     fig = Figure(figsize=(right - left, top - bottom))
-    fig.set_layout_engine("none")  # the axes fill the figure: one data unit is one inch
+    fig.set_layout_engine(
+        "none"
+    )  # the axes fill the figure: one data unit is one inch
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(left, right)
     ax.set_ylim(bottom, top)

@@ -54,7 +54,11 @@ TARGETS: list[tuple[str, sp.Expr, float]] = [
     ("sqrt", sp.sqrt(x), 1e-3),
     ("x**10", x**10, 1.5),
     ("sigmoid", 1 / (1 + sp.exp(-x)), 0.5),
-    ("exp/sqrt(sin**3 + cos**3)", sp.exp(x) / sp.sqrt(sp.sin(x) ** 3 + sp.cos(x) ** 3), 1.5),
+    (
+        "exp/sqrt(sin**3 + cos**3)",
+        sp.exp(x) / sp.sqrt(sp.sin(x) ** 3 + sp.cos(x) ** 3),
+        1.5,
+    ),
     ("sin(100x)", sp.sin(100 * x), 0.3),
 ]
 
@@ -113,7 +117,9 @@ def measure(
         method(f, point)
         calls += 1
     seconds = (time.perf_counter() - start) / calls
-    error = abs(estimate - exact) / abs(exact) if math.isfinite(estimate) else math.inf
+    error = (
+        abs(estimate - exact) / abs(exact) if math.isfinite(estimate) else math.inf
+    )
     return Result(estimate, error, counted.points, seconds)
 
 
@@ -143,7 +149,8 @@ def print_table(results: dict[str, list[Result]]) -> None:
     for i, label in enumerate(labels):
         row = [results[name][i] for name in names]
         print(
-            f"{label:{width}}  " + "  ".join(cell(r.error, r.evaluations, r.seconds) for r in row)
+            f"{label:{width}}  "
+            + "  ".join(cell(r.error, r.evaluations, r.seconds) for r in row)
         )
     medians = [
         cell(
@@ -154,7 +161,9 @@ def print_table(results: dict[str, list[Result]]) -> None:
         for name in names
     ]
     print(f"{'median':{width}}  " + "  ".join(medians))
-    print("(failed: the estimate is nan, for example because a step left the domain of f)")
+    print(
+        "(failed: the estimate is nan, for example because a step left the domain of f)"
+    )
 
 
 # -- The hard set: right within 1e-8, or refused --------------------------------------------------
@@ -228,7 +237,9 @@ def score_hard() -> dict[str, Score]:
 
 
 def print_hard(scores: dict[str, Score]) -> None:
-    print(f"\nHard set: {len(HARD)} cases, right within {RIGHT:g} relative, or refused")
+    print(
+        f"\nHard set: {len(HARD)} cases, right within {RIGHT:g} relative, or refused"
+    )
     print(
         f"{'method':14} {'right':>5} {'refused':>7} {'wrong':>5} "
         f"{'median evals':>12} {'ms/case':>8}"
@@ -246,7 +257,9 @@ def print_hard(scores: dict[str, Score]) -> None:
 
 def main() -> int:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")  # SciPy and numdifftools warn when a step leaves a domain
+        warnings.simplefilter(
+            "ignore"
+        )  # SciPy and numdifftools warn when a step leaves a domain
         results = run()
         hard = score_hard()
     print_table(results)
@@ -256,9 +269,13 @@ def main() -> int:
     evaluations = statistics.median(r.evaluations for r in ours_results)
     failures = []
     if not median <= MAX_MEDIAN_ERROR:
-        failures.append(f"median relative error {median:.1e} > {MAX_MEDIAN_ERROR:.0e}")
+        failures.append(
+            f"median relative error {median:.1e} > {MAX_MEDIAN_ERROR:.0e}"
+        )
     if evaluations > MAX_MEDIAN_EVALUATIONS:
-        failures.append(f"median {evaluations:g} evaluations > {MAX_MEDIAN_EVALUATIONS}")
+        failures.append(
+            f"median {evaluations:g} evaluations > {MAX_MEDIAN_EVALUATIONS}"
+        )
     if hard["derivative"].wrong:
         failures.append(f"{hard['derivative'].wrong} wrong answers in the hard set")
     for failure in failures:

@@ -55,7 +55,9 @@ def main() -> int:
         return step(theirs, xs, ys)
 
     loss_ours, loss_theirs = step(ours, xs, ys), micrograd_step()
-    same_loss = abs(loss_ours.data - loss_theirs.data) <= 1e-9 * abs(loss_theirs.data)  # type: ignore[attr-defined]
+    same_loss = abs(loss_ours.data - loss_theirs.data) <= 1e-9 * abs(
+        loss_theirs.data
+    )  # type: ignore[attr-defined]
     same_grads = all(
         abs(p.grad - q.grad) <= 1e-9 * max(1.0, abs(q.grad))
         for p, q in zip(ours.parameters(), theirs.parameters(), strict=True)
@@ -75,7 +77,9 @@ def main() -> int:
     t_chain = time.perf_counter() - start
     chain_ok = abs(x.grad - 1.000001**chain_length) <= 1e-9 * x.grad
 
-    print(f"Engine: MLP 2-16-16-1 ({len(ours.parameters())} parameters), {SAMPLES} samples")
+    print(
+        f"Engine: MLP 2-16-16-1 ({len(ours.parameters())} parameters), {SAMPLES} samples"
+    )
     print(f"  {'engine':<12}{'best of ' + str(REPEATS):>14}")
     print(f"  {'derivatives':<12}{t_ours * 1e3:>11.1f} ms")
     print(f"  {'micrograd':<12}{t_theirs * 1e3:>11.1f} ms")

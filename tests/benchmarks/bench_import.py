@@ -38,10 +38,14 @@ def main() -> int:
     ours = best["from derivatives import Value"] - base
     theirs = best["import micrograd.engine"] - base
     heavy = best["import sympy, numpy, matplotlib.figure"] - base
-    print(f"  derivatives adds {ours * 1e3:.1f} ms, micrograd {theirs * 1e3:.1f} ms,")
+    print(
+        f"  derivatives adds {ours * 1e3:.1f} ms, micrograd {theirs * 1e3:.1f} ms,"
+    )
     print(f"  SymPy + NumPy + matplotlib {heavy * 1e3:.1f} ms")
     ok = ours < heavy / 5
-    print(f"  target: derivatives adds under a fifth of the heavy libraries' time: {ok}")
+    print(
+        f"  target: derivatives adds under a fifth of the heavy libraries' time: {ok}"
+    )
     return 0 if ok else 1
 
 

@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "build" / "html"
 LESSONS = ("what-is-a-derivative", "symbolic", "backprop")
 FIRST, LATER = 15.0, 2.0
-FINISHED = "o => !['idle', 'queued', 'waiting', 'running'].includes(o.dataset.state)"
+FINISHED = (
+    "o => !['idle', 'queued', 'waiting', 'running'].includes(o.dataset.state)"
+)
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -66,7 +68,9 @@ def main() -> int:
             executable_path="/usr/bin/chromium", args=["--no-sandbox"]
         )
         for lesson in LESSONS:
-            context = browser.new_context()  # a fresh cache: the reader's first visit
+            context = (
+                browser.new_context()
+            )  # a fresh cache: the reader's first visit
             context.route(
                 "**/*",
                 lambda route, request: (
@@ -81,14 +85,18 @@ def main() -> int:
         browser.close()
     httpd.shutdown()
     print("Live mode in headless Chromium (site on loopback, no network):")
-    print(f"  {'lesson':<24}{'first result s':>15}{'later cells':>12}{'median s':>10}{'max s':>8}")
+    print(
+        f"  {'lesson':<24}{'first result s':>15}{'later cells':>12}{'median s':>10}{'max s':>8}"
+    )
     for lesson, first, later in rows:
         print(
             f"  {lesson:<24}{first:>15.1f}{len(later):>12}"
             f"{statistics.median(later):>10.2f}{max(later):>8.2f}"
         )
     ok = all(first <= FIRST and max(later) <= LATER for _, first, later in rows)
-    print(f"  first result <= {FIRST:.0f} s and every later cell <= {LATER:.0f} s: {ok}")
+    print(
+        f"  first result <= {FIRST:.0f} s and every later cell <= {LATER:.0f} s: {ok}"
+    )
     return 0 if ok else 1
 
 

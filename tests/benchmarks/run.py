@@ -26,7 +26,11 @@ def main() -> int:
         print(f"\n== {name} ==", flush=True)
         if subprocess.run([sys.executable, str(HERE / name)]).returncode:
             failed.append(name)
-    print("\nAll targets hold." if not failed else f"\nTargets missed in: {', '.join(failed)}")
+    print(
+        "\nAll targets hold."
+        if not failed
+        else f"\nTargets missed in: {', '.join(failed)}"
+    )
     return 1 if failed else 0
 
 

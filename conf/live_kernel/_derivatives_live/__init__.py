@@ -41,7 +41,11 @@ def mime_bundle(obj: Any) -> dict[str, str]:
         return bundle
     for method, mime in RICH:
         try:
-            value = getattr(obj, method)() if callable(getattr(obj, method, None)) else None
+            value = (
+                getattr(obj, method)()
+                if callable(getattr(obj, method, None))
+                else None
+            )
         except Exception:  # a broken repr hides that representation, as in IPython
             value = None
         if isinstance(value, tuple):
@@ -111,7 +115,11 @@ def run(code: str, name: str) -> str:
     try:
         tree = ast.parse(code, filename)
         last = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr) and not code.rstrip().endswith(";"):
+        if (
+            tree.body
+            and isinstance(tree.body[-1], ast.Expr)
+            and not code.rstrip().endswith(";")
+        ):
             last = ast.Expression(tree.body.pop().value)
         exec(compile(tree, filename, "exec"), namespace)
         if last is not None:
@@ -120,7 +128,9 @@ def run(code: str, name: str) -> str:
                 namespace["_"] = value
                 display(value, "result")
         _show_pyplot_figures()
-    except BaseException as error:  # the reader's code may raise anything, SystemExit included
+    except (
+        BaseException
+    ) as error:  # the reader's code may raise anything, SystemExit included
         _show_pyplot_figures()
         outputs.append(_error(error, filename))
     finally:
