@@ -85,6 +85,10 @@ _COLUMNS = 6
 _GROWTH_LEVELS = 12
 
 
+# The public functions below describe their shared parameters (f, x, eps) and errors alike,
+# on purpose: each docstring stands alone on the API page.
+
+
 class Nudge(NamedTuple):
     """One run of the course's experiment: nudge ``w`` by ``eps``, see ``f`` move by ``k * eps``.
 

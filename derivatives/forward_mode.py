@@ -37,6 +37,10 @@ from derivatives.chain_rule import _power
 __all__ = ["Dual", "forward_mode_gradient"]
 
 
+# Each operation below mirrors the one of Value in derivatives/chain_rule.py line by line, on
+# purpose: the forward-mode lesson shows the two side by side, and checks that they match.
+
+
 class Dual:
     """A number and its derivative with respect to one input: forward-mode differentiation.
 

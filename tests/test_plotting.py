@@ -420,22 +420,24 @@ def arrow_points(arrow):
 TIP = 0.03  # inches: how far from a box edge the tip of an arrow head may end
 
 
+def assert_misses_every_box(points, boxes):
+    """No point of the polyline, sampled finely, lies inside a box (beyond TIP)."""
+    for p, q in zip(points, points[1:], strict=False):
+        for t in np.linspace(0, 1, 41):
+            x, y = p + t * (q - p)
+            for b in boxes:
+                across = b.get_x() + TIP < x < b.get_x() + b.get_width() - TIP
+                down = b.get_y() + TIP < y < b.get_y() + b.get_height() - TIP
+                assert not (across and down)
+
+
 @pytest.mark.parametrize("name", list(lesson_graphs()))
 def test_arrows_never_cross_a_box(name):
     root = lesson_graphs()[name]
     boxes, arrows = boxes_and_arrows(plot_graph(root))
     assert len(arrows) == sum(len(n.parents) for n in topological_order(root))
     for arrow in arrows:
-        points = arrow_points(arrow)
-        for p, q in zip(points, points[1:], strict=False):
-            for t in np.linspace(0, 1, 41):
-                x, y = p + t * (q - p)
-                for b in boxes:
-                    across = b.get_x() + TIP < x < b.get_x() + b.get_width() - TIP
-                    assert not (
-                        across
-                        and b.get_y() + TIP < y < b.get_y() + b.get_height() - TIP
-                    )
+        assert_misses_every_box(arrow_points(arrow), boxes)
 
 
 @pytest.mark.parametrize("name", list(lesson_graphs()))
@@ -1162,17 +1164,7 @@ def test_top_to_bottom_arrows_go_from_bottom_of_operand_to_top_of_result():
             and b.get_x() < tip[0] < b.get_x() + b.get_width()
         ]
         drawn.append((box_label(fig, source), box_label(fig, target)))
-        for p, q in zip(
-            points, points[1:], strict=False
-        ):  # and never through a box
-            for t in np.linspace(0, 1, 41):
-                x, y = p + t * (q - p)
-                for b in boxes:
-                    across = b.get_x() + TIP < x < b.get_x() + b.get_width() - TIP
-                    assert not (
-                        across
-                        and b.get_y() + TIP < y < b.get_y() + b.get_height() - TIP
-                    )
+        assert_misses_every_box(points, boxes)
     expected = [(p.label, n.label) for n in topological_order(J) for p in n.parents]
     assert sorted(drawn) == sorted(expected)
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import derivatives
-from tests.test_site import DOCS, ROOT, SPHINX, site  # noqa: F401  (the built-site fixture)
+from tests.test_site import DOCS, PUBLIC_MODULES, ROOT, SPHINX, site  # noqa: F401  (the built-site fixture)
 
 PACKAGE = ROOT / "derivatives"
 EVALUATES_TEXT = {
@@ -32,16 +32,7 @@ EVALUATES_TEXT = {
 
 def public_callables() -> list[tuple[str, Callable[..., Any]]]:
     found = []
-    modules = (
-        "epsilon",
-        "symbolic",
-        "chain_rule",
-        "nn",
-        "forward_mode",
-        "plotting",
-        "display",
-    )
-    for module_name in modules:
+    for module_name in PUBLIC_MODULES:
         module = getattr(derivatives, module_name)
         for name in module.__all__:
             obj = getattr(module, name)

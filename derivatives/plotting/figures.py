@@ -56,6 +56,10 @@ _METHODS = {
 # -- Input checks ----------------------------------------------------------------------------
 
 
+# The figure functions describe their shared parameters (labels, ax) and results alike, on
+# purpose: each docstring stands alone on the API page.
+
+
 def _check_reals(values: object, name: str) -> list[float]:
     return reals(values, name)
 
