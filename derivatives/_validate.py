@@ -47,6 +47,17 @@ def value_error(name: str, expected: str, value: object) -> ValueError:
     return ValueError(f"{name} must be {expected}, got {describe(value)}")
 
 
+def unsupported(
+    symbol: str, kind: str, other: object, reflected: bool
+) -> TypeError:
+    """Python's own TypeError for an operator between `kind` and a type it does not know."""
+    names = [kind, type(other).__name__]
+    left, right = reversed(names) if reflected else names
+    return TypeError(
+        f"unsupported operand type(s) for {symbol}: '{left}' and '{right}'"
+    )
+
+
 def unwrap(value: object) -> object:
     """The number inside a 0-d array (NumPy's or any with ``ndim`` and ``item``)."""
     if getattr(value, "ndim", None) == 0 and callable(getattr(value, "item", None)):

@@ -32,6 +32,7 @@ from derivatives._validate import (
     real,
     text,
     type_error,
+    unsupported,
 )
 
 __all__ = [
@@ -215,11 +216,7 @@ def _operand(other: object, symbol: str, reflected: bool = False) -> Value:
     if isinstance(other, Value):
         return other
     if not is_real(other):
-        names = ["Value", type(other).__name__]
-        left, right = reversed(names) if reflected else names
-        raise TypeError(
-            f"unsupported operand type(s) for {symbol}: '{left}' and '{right}'"
-        )
+        raise unsupported(symbol, "Value", other, reflected)
     leaf = _node(real(other, "operand"), "", (), ())
     leaf.number = number(other, "operand")
     leaf._label = str(leaf.number)

@@ -31,6 +31,7 @@ from derivatives._validate import (
     real,
     reals,
     type_error,
+    unsupported,
 )
 from derivatives.chain_rule import _power
 
@@ -193,14 +194,7 @@ def _operand(other: object, symbol: str, reflected: bool = False) -> Dual:
     if isinstance(other, Dual):
         return other
     if not is_real(other):
-        pair = (
-            (type(other).__name__, "Dual")
-            if reflected
-            else ("Dual", type(other).__name__)
-        )
-        raise TypeError(
-            f"unsupported operand type(s) for {symbol}: '{pair[0]}' and '{pair[1]}'"
-        )
+        raise unsupported(symbol, "Dual", other, reflected)
     return _forward(real(other, "operand"), "", (), ())
 
 
