@@ -472,7 +472,7 @@ def plot_step_error(
         ax.loglog(steps, shown, marker=markers[name], label=_METHODS[name])
     refused = [h for h in hs if h not in kept]
     if refused and names != ["complex"]:
-        label = "steps refused: $x + h$ rounds far from $x + h$"
+        label = "steps refused: $x + h$ does not move $x$ by $h$"
         ax.axvspan(min(refused) / 2, max(refused) * 1.5, color="0.9", label=label)
     floor_label = f"error below {lowest:g} (or 0)" if clipped else "_floor"
     ax.axhline(lowest, color="0.5", linestyle=":", linewidth=1, label=floor_label)
