@@ -515,6 +515,7 @@ def derivative_estimate(
     >>> result = derivative_estimate(math.exp, 700.0)
     >>> abs(result.value / math.exp(700.0) - 1) < 1e-8, result.converged
     (True, True)
+
     Where it cannot vouch for a value, it refuses:
 
     >>> try:

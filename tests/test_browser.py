@@ -142,7 +142,12 @@ def test_copy_button_on_a_lesson_copies_the_code_cell(visit) -> None:  # type: i
 
 def test_search_finds_a_lesson(visit) -> None:  # type: ignore[no-untyped-def]
     v = visit("search.html?q=backpropagation")
-    v.page.wait_for_selector("#search-results li a", timeout=15000)
+    # Results appear one at a time; the summary says when the last one is listed.
+    v.page.wait_for_function(
+        "() => /Search finished/.test("
+        "document.querySelector('#search-results .search-summary')?.textContent || '')",
+        timeout=60000,
+    )
     links = v.page.locator("#search-results li a").evaluate_all(
         "as => as.map(a => a.href)"
     )

@@ -62,6 +62,12 @@ def _is_figure(obj: Any) -> bool:
     return figure is not None and isinstance(obj, figure.Figure)
 
 
+def _figures() -> dict[str, Any]:
+    """The figures the page's variables hold: the page shows them through hidden cells,
+    so live mode shows a figure under the cell that assigns it."""
+    return {name: value for name, value in namespace.items() if _is_figure(value)}
+
+
 def display(obj: Any, kind: str = "display") -> None:
     outputs.append({"type": kind, "data": mime_bundle(obj)})
 
@@ -121,6 +127,7 @@ def run(code: str, name: str) -> str:
             and not code.rstrip().endswith(";")
         ):
             last = ast.Expression(tree.body.pop().value)
+        figures = _figures()
         exec(compile(tree, filename, "exec"), namespace)
         if last is not None:
             value = eval(compile(last, filename, "eval"), namespace)
@@ -128,6 +135,9 @@ def run(code: str, name: str) -> str:
                 namespace["_"] = value
                 display(value, "result")
         _show_pyplot_figures()
+        for name, figure in _figures().items():  # `fig = plot_...(...)` shows fig
+            if figures.get(name) is not figure:
+                display(figure, "glued")
     except (
         BaseException
     ) as error:  # the reader's code may raise anything, SystemExit included
