@@ -706,21 +706,16 @@ def test_as_function_of_complex_input():
     assert f(math.pi / 2) == pytest.approx(1j, abs=1e-15)
 
 
-def timed(function, *args):
-    import time
-
-    start = time.perf_counter()
-    result = function(*args)
-    return result, time.perf_counter() - start
+# How long these take is measured by `make bench` (tests/benchmarks/bench_symbolic.py); here,
+# the unevaluated structure that keeps the work linear, and the values.
 
 
-def test_to_sympy_of_a_deep_tanh_chain_is_quick_and_right():
+def test_to_sympy_of_a_deep_tanh_chain_is_unevaluated_and_right():
     x = Value(0.3, label="x")
     out = x
     for _ in range(12):
         out = out.tanh()
-    expr, seconds = timed(to_sympy, out)
-    assert seconds < 1.0  # with SymPy's automatic evaluation this took minutes
+    expr = to_sympy(out)  # with SymPy's automatic evaluation this took minutes
     s = sympy.Symbol("x")
     expected = s
     for _ in range(12):
@@ -736,8 +731,7 @@ def test_to_sympy_of_a_deep_sigmoid_chain():
     out = x
     for _ in range(100):
         out = out.sigmoid()
-    expr, seconds = timed(to_sympy, out)
-    assert seconds < 1.0
+    expr = to_sympy(out)
     f = as_function(expr, sympy.Symbol("x"))
     assert f(0.3) == pytest.approx(out.data, rel=1e-14)
 
@@ -747,8 +741,7 @@ def test_to_sympy_of_a_wide_sum_is_one_add():
     total = xs[0]
     for x in xs[1:]:
         total = total + x
-    expr, seconds = timed(to_sympy, total)
-    assert seconds < 1.0
+    expr = to_sympy(total)
     assert isinstance(expr, sympy.Add) and len(expr.args) == 4000
     assert set(expr.args) == {sympy.Symbol(f"x{i}") for i in range(4000)}
 

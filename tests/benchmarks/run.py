@@ -14,6 +14,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = (
     "bench_import.py",
     "bench_derivative.py",
+    "bench_symbolic.py",
     "bench_engine.py",
     "bench_build.py",
     "bench_live.py",
