@@ -28,7 +28,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from derivatives import chain_rule, display, epsilon, forward_mode, nn
-from derivatives.chain_rule import Value, backward, graph_table, topological_order
+from derivatives.chain_rule import (
+    Value,
+    backward,
+    graph_table,
+    topological_order,
+    zero_grad,
+)
 from derivatives.epsilon import (
     DerivativeEstimate,
     central_difference,
@@ -74,6 +80,7 @@ __all__ = [
     "symbolic",
     "to_sympy",
     "topological_order",
+    "zero_grad",
 ]
 # Names whose modules import SymPy, NumPy or matplotlib: loaded on first use (PEP 562).
 _LAZY = {"plotting": "derivatives.plotting", "symbolic": "derivatives.symbolic"}
