@@ -135,9 +135,13 @@ def test_a_leaf_shared_by_two_losses_gets_the_sum() -> None:
 
 
 def test_zero_grad_refuses_what_is_not_a_list_of_values() -> None:
-    with pytest.raises(TypeError, match=r"^params must be a sequence of Values, got"):
+    with pytest.raises(
+        TypeError, match=r"^params must be a sequence of Values, got"
+    ):
         zero_grad(Value(1.0))  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"^params\[1\] must be a Value, got float 2.0"):
+    with pytest.raises(
+        TypeError, match=r"^params\[1\] must be a Value, got float 2.0"
+    ):
         zero_grad([Value(1.0), 2.0])  # type: ignore[list-item]
 
 
@@ -483,7 +487,9 @@ def test_backward_twice_doubles_leaves_only_on_random_graphs(
     root.backward()
     for n, g in zip(order, once, strict=True):
         # a leaf adds the same contributions again, in the same order: twice, up to rounding
-        assert n.grad == (pytest.approx(2 * g, rel=1e-12, abs=1e-300) if not n.parents else g)
+        assert n.grad == (
+            pytest.approx(2 * g, rel=1e-12, abs=1e-300) if not n.parents else g
+        )
     zero_grad([n for n in order if not n.parents])
     root.backward()
     assert [n.grad for n in order] == once
