@@ -155,7 +155,9 @@ def test_search_finds_a_lesson(visit) -> None:  # type: ignore[no-untyped-def]
     assert v.outside == []
 
 
-def test_glued_numbers_read_as_prose_and_only_marked_results_are_bold(visit) -> None:  # type: ignore[no-untyped-def]
+def test_glued_numbers_read_as_prose_and_only_marked_results_are_bold(
+    visit,
+) -> None:  # type: ignore[no-untyped-def]
     page = visit("what-is-a-derivative.html").page
     weights = page.eval_on_selector_all(
         "span.pasted-text",
