@@ -21,6 +21,9 @@ import pytest
 from tests.test_browser import Visit, visit  # noqa: F401  (fixtures)
 from tests.test_site import ROOT, site  # noqa: F401  (the built-site fixture)
 
+sys.path.insert(0, str(ROOT / "conf"))
+import live_runtime  # noqa: E402  (conf/live_runtime.py, what `make live-runtime` runs)
+
 # What-is-a-derivative draws figures; backprop builds the engine; symbolic shows LaTeX and an error.
 LIVE_LESSONS = ["what-is-a-derivative", "backprop", "symbolic"]
 FINISHED = (
@@ -61,14 +64,12 @@ def _digest(data: bytes) -> str:
 
 def test_every_wheel_matches_the_lock_file_and_pyodides_own(site: Path) -> None:  # noqa: F811
     """Each shipped wheel has the sha256 the lock names; the upstream ones the npm release's."""
-    sys.path.insert(0, str(ROOT / "conf"))
-    import live  # conf/live.py, the build's live-mode extension
-
     shipped = site / "_static" / "live"
     lock = json.loads((shipped / "pyodide-lock.json").read_text(encoding="utf-8"))
+    pins = live_runtime.PINS
     with tarfile.open(
-        live.cache_dir() / "downloads" / f"pyodide-{live.PYODIDE}.tgz"
-    ) as npm:
+        live_runtime.npm_tarball()
+    ) as npm:  # the cached, checked tarball
         member = npm.extractfile("package/pyodide-lock.json")
         assert member is not None
         upstream = json.load(member)["packages"]
@@ -76,12 +77,14 @@ def test_every_wheel_matches_the_lock_file_and_pyodides_own(site: Path) -> None:
         assert (
             _digest((shipped / entry["file_name"]).read_bytes()) == entry["sha256"]
         ), key
-        if key in upstream and key not in live.PYPI:
+        if key in upstream and key not in pins["pypi"]:
             assert entry == upstream[key], f"{key} is Pyodide's own file"
+        if key in pins["pypi"]:
+            assert entry["sha256"] == pins["pypi"][key]["sha256"], key
     assert {"numpy", "matplotlib", "sympy", "mpmath", "derivatives"} <= set(
         lock["packages"]
     )
-    assert lock["info"]["version"] == live.PYODIDE
+    assert lock["info"]["version"] == pins["pyodide"]["version"]
 
 
 def test_the_package_wheel_is_the_package(site: Path) -> None:  # noqa: F811
@@ -160,7 +163,9 @@ def _enter_live_mode(visit: Any, page: str) -> tuple[Visit, list[int]]:  # noqa:
     v = visit(f"{page}.html")
     requested: list[str] = []
     v.page.on("request", lambda r: requested.append(r.url))
-    v.page.wait_for_timeout(500)
+    v.page.wait_for_load_state(
+        "networkidle"
+    )  # all the page loads before Run, loaded
     v.page.locator(".live-toggle").click()
     v.page.wait_for_selector(".live-run", state="attached")
     assert not [
@@ -258,3 +263,32 @@ def test_the_index_lists_what_live_mode_ships_with_versions_and_licences(
             continue  # listed as the live-mode kernel
         assert listed[name][1] == entry["version"], name
         assert listed[name][2], f"{name} has no licence listed"
+
+
+def test_markdown_a_cell_displays_is_rendered_live_as_the_build_rendered_it(
+    visit,
+) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A table with formulas, displayed as Markdown: markdown-it-py renders it in the browser
+    and MathJax typesets it, to the same text, row by row, as the table the build published."""
+    v, indices = _enter_live_mode(visit, "symbolic")
+    assert _run(v, indices[-1]) in {"done", "error"}  # runs every cell above it
+    pairs = v.page.evaluate(
+        """async () => {
+        await MathJax.startup.promise;
+        await MathJax.typesetPromise();
+        const text = (table) => [...table.rows].map(
+            (row) => [...row.cells].map((cell) => cell.textContent.trim()));
+        return [...document.querySelectorAll("div.cell")]
+            .filter((c) => c.querySelector(".cell_output table, .live-output table"))
+            .map((c) => [".cell_output table", ".live-output table"].map(
+                (s) => c.querySelector(s) && text(c.querySelector(s))));
+    }"""
+    )
+    assert pairs, "the lesson displays a Markdown table"
+    for built, live in pairs:
+        assert live == built
+        assert any(
+            "J" in cell for cell in built[0]
+        )  # a typeset formula in the header
+    assert v.page.locator(".live-output table.table mjx-container").count() > 0
+    assert v.outside == [] and v.errors == []
