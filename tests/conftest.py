@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 from tests.test_site import site  # noqa: F401  (the built-site fixture)
 
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 matplotlib.use("Agg")
+# Property tests assert values, never speed (speed is `make bench`'s): no per-example deadline,
+# which a machine busy with other work would otherwise turn into a failure.
+settings.register_profile("derivatives", deadline=None)
+settings.load_profile("derivatives")
 
 if os.environ.get("DERIVATIVES_MUTANT"):
     from tests.mutants import plant

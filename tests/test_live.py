@@ -7,6 +7,7 @@ visible cell of a lesson runs live and prints what the build printed for that ce
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import math
 import re
@@ -56,6 +57,65 @@ def test_same_text_allows_last_bits_only() -> None:
     assert not same_text("(0.7071067811865477, 3)", "(0.7071067811865477, 2)")
     assert not same_text("Value(data=1.0)", "Value(data=1.00)")
     assert not same_text("k = 6.001", "k = 6.0010000000000001")
+
+
+def test_a_new_pyodide_is_a_new_set_of_pins_and_the_build_never_downloads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The runtime is cached per set of pins: other pins, another runtime, which a build
+    (download=False) does not fetch but asks for with the command that does."""
+    monkeypatch.setenv("DERIVATIVES_LIVE_CACHE", str(tmp_path))
+    before = live_runtime.runtime_dir()
+    bumped = json.loads(json.dumps(live_runtime.PINS))
+    bumped["pyodide"]["version"] = "0.28.0"
+    monkeypatch.setattr(live_runtime, "PINS", bumped)
+    assert live_runtime.runtime_dir() != before
+    assert live_runtime.runtime_dir().parent == tmp_path
+    with pytest.raises(
+        live_runtime.LiveRuntimeError, match="run `make live-runtime`"
+    ):
+        live_runtime.runtime(download=False)
+    assert list(tmp_path.iterdir()) == []  # nothing downloaded, nothing written
+
+
+def test_a_file_that_differs_from_its_pin_is_refused_and_removed(
+    tmp_path: Path,
+) -> None:
+    wheel = tmp_path / "sympy-1.14.0-py3-none-any.whl"
+    wheel.write_bytes(b"not the wheel")
+    pin = live_runtime.PINS["pypi"]["sympy"]
+    with pytest.raises(live_runtime.LiveRuntimeError, match=pin["sha256"]):
+        live_runtime._pypi("sympy", pin["version"], pin["sha256"], tmp_path)
+    assert not wheel.exists()
+
+
+def test_the_kernel_renders_markdown_tables_and_leaves_math_to_mathjax() -> None:
+    """What the old hand-written parser was for, now markdown-it-py's job: a pipe table with its
+    alignment, inline formulas kept for MathJax with < escaped, emphasis and code."""
+    path = ROOT / "conf" / "live_kernel" / "_derivatives_live" / "__init__.py"
+    spec = importlib.util.spec_from_file_location("_derivatives_live_test", path)
+    assert spec is not None and spec.loader is not None
+    kernel = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kernel)
+    html = kernel.markdown_html(
+        "| $w$ | **k** |\n|---|--:|\n| $-2 < x$ | `6` |\n\nSo *k* is $2w$."
+    )
+    assert '<th style="text-align:right"><strong>k</strong></th>' in html
+    assert '<span class="math inline">\\(-2 &lt; x\\)</span>' in html
+    assert '<td style="text-align:right"><code>6</code></td>' in html
+    assert html.endswith(
+        '<p>So <em>k</em> is <span class="math inline">\\(2w\\)</span>.</p>\n'
+    )
+
+    class Shown:
+        def _repr_markdown_(self) -> str:
+            return "$w$"
+
+    bundle = kernel.mime_bundle(Shown())
+    assert bundle["text/markdown"] == "$w$"
+    assert (
+        bundle["text/html"] == '<p><span class="math inline">\\(w\\)</span></p>\n'
+    )
 
 
 def _digest(data: bytes) -> str:
