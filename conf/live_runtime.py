@@ -265,10 +265,19 @@ def runtime(download: bool = True) -> Path:
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix="assembling-"))
     try:
         _assemble(work, cache_dir() / "downloads")
-        work.rename(target)
+        _into_place(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def _into_place(work: Path, target: Path) -> None:
+    """Rename a finished folder into place; another build may have put the same one there."""
+    try:
+        work.rename(target)
+    except OSError:
+        if not target.is_dir():
+            raise
 
 
 # -- The wheels made here --------------------------------------------------------------------------
@@ -329,7 +338,7 @@ def own_wheels() -> Path:
         (work / "out" / "shipped.json").write_text(
             json.dumps(shipped, indent=1) + "\n"
         )
-        (work / "out").rename(target)
+        _into_place(work / "out", target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
