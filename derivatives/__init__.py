@@ -7,6 +7,7 @@ The package behind the lessons, one module per job:
 - :mod:`derivatives.chain_rule`: the backpropagation engine, :class:`~derivatives.chain_rule.Value`.
 - :mod:`derivatives.forward_mode`: forward mode, :class:`~derivatives.forward_mode.Dual` numbers.
 - :mod:`derivatives.nn`: a small network of values, gradient descent and gradient checking.
+- :mod:`derivatives.homemade`: checks an engine or network built by hand against the package.
 - :mod:`derivatives.plotting`: the figures of the lessons.
 
 The names used most are also available at the top level. Importing the package loads neither
@@ -27,8 +28,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from derivatives import chain_rule, display, epsilon, forward_mode, nn
-from derivatives.chain_rule import Value, backward, graph_table, topological_order
+from derivatives import chain_rule, display, epsilon, forward_mode, homemade, nn
+from derivatives.chain_rule import (
+    Value,
+    backward,
+    graph_table,
+    topological_order,
+    zero_grad,
+)
 from derivatives.epsilon import (
     DerivativeEstimate,
     central_difference,
@@ -65,6 +72,7 @@ __all__ = [
     "forward_mode_gradient",
     "gradient_check",
     "graph_table",
+    "homemade",
     "nn",
     "nudge",
     "numerical_gradient",
@@ -74,6 +82,7 @@ __all__ = [
     "symbolic",
     "to_sympy",
     "topological_order",
+    "zero_grad",
 ]
 # Names whose modules import SymPy, NumPy or matplotlib: loaded on first use (PEP 562).
 _LAZY = {"plotting": "derivatives.plotting", "symbolic": "derivatives.symbolic"}

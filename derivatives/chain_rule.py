@@ -22,6 +22,7 @@ result or local derivative is not finite raises ``OverflowError``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from derivatives._validate import (
@@ -30,6 +31,7 @@ from derivatives._validate import (
     is_real,
     number,
     real,
+    sequence,
     text,
     type_error,
     unsupported,
@@ -42,6 +44,7 @@ __all__ = [
     "graph_table",
     "naive_backward",
     "topological_order",
+    "zero_grad",
 ]
 
 
@@ -193,7 +196,7 @@ class Value:
         return _node(s, "sigmoid", (self,), (s * rest,))  # rest is 1 - s, exactly
 
     def backward(self) -> None:
-        """Fill ``.grad`` of every node of this graph: see :func:`backward`."""
+        """Backpropagate from this value: see :func:`backward`."""
         backward(self)
 
 
@@ -280,11 +283,17 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def backward(root: Value) -> None:
-    """Fill ``.grad`` of every node of `root`'s graph with d(root)/d(node).
+    """Add d(root)/d(node) to ``.grad`` of every leaf of `root`'s graph; fill the other nodes.
 
-    It resets every grad to 0, sets ``root.grad`` to 1, then each node, output first, adds
-    ``local_grad * node.grad`` to each parent's grad. Because of the reset, a second call gives
-    the same grads (PyTorch adds to ``.grad`` across calls instead, hence its ``zero_grad()``).
+    Nodes made by an operation start from 0 in each call, ``root.grad`` from 1; then each node,
+    output first, adds ``local_grad * node.grad`` to each parent's grad. Leaves are not reset:
+    as in PyTorch, a second call (or another output's) adds to their grads, so a training loop
+    calls :func:`zero_grad` before each backward pass.
+
+    Raises
+    ------
+    OverflowError
+        If a gradient is not finite; the leaves' grads are then left as they were.
 
     Examples
     --------
@@ -293,14 +302,39 @@ def backward(root: Value) -> None:
     >>> backward(b)
     >>> a.grad
     2.0
+    >>> backward(b)  # leaves accumulate
+    >>> a.grad
+    4.0
     """
     order = topological_order(root)
+    leaves = [node for node in order if not node.parents]
+    before = [leaf.grad for leaf in leaves]
     for node in order:
-        node.grad = 0.0
-    root.grad = 1.0
+        if node.parents:
+            node.grad = 0.0
+    root.grad += 1.0
     for node in reversed(order):
         for parent, local in zip(node.parents, node.local_grads, strict=True):
             parent.grad += local * node.grad
+    if not all(math.isfinite(node.grad) for node in order):
+        for leaf, grad in zip(leaves, before, strict=True):
+            leaf.grad = grad
+        raise OverflowError("a gradient of this graph is not finite (too large)")
+
+
+def zero_grad(params: Sequence[Value]) -> None:
+    """Set ``.grad`` of each of `params` to 0, before the next backward pass.
+
+    Examples
+    --------
+    >>> w = Value(3.0)
+    >>> (w * w).backward()
+    >>> zero_grad([w])
+    >>> w.grad
+    0.0
+    """
+    for i, p in enumerate(sequence(params, "params", "Values", empty=True)):
+        instance(p, Value, f"params[{i}]", "a Value").grad = 0.0
 
 
 _NAIVE_MAX_STEPS = 400  # keeps naive_backward's recursion far from Python's limit
@@ -335,8 +369,9 @@ def naive_backward(root: Value) -> None:
             f"more than {_NAIVE_MAX_STEPS}"
         )
     for node in order:
-        node.grad = 0.0
-    root.grad = 1.0
+        if node.parents:
+            node.grad = 0.0
+    root.grad += 1.0
     _push_to_parents(root)
 
 

@@ -24,7 +24,7 @@ from derivatives._validate import (
     type_error,
     value_error,
 )
-from derivatives.chain_rule import Value
+from derivatives.chain_rule import Value, zero_grad
 from derivatives.epsilon import central_difference, relative_error
 
 __all__ = ["MLP", "GradientCheck", "Layer", "Neuron", "gradient_check", "sgd_step"]
@@ -279,6 +279,10 @@ class MLP:
         """Return every layer's parameters, layer by layer."""
         return [p for layer in self.layers for p in layer.parameters()]
 
+    def zero_grad(self) -> None:
+        """Set every parameter's ``grad`` to 0, before the next backward pass."""
+        zero_grad(self.parameters())
+
 
 # Learning and checking.
 
@@ -288,9 +292,9 @@ def sgd_step(params: Sequence[Value], lr: float) -> None:
 
     This is the update of gradient descent, ``w <- w - lr * dJ/dw``, applied to each parameter
     once the cost's :meth:`~derivatives.chain_rule.Value.backward` has filled in the grads. Only
-    ``data`` changes. The grads stay until the next ``backward()``, which resets them before it
-    accumulates, so a training loop needs no separate step that zeroes them (PyTorch's
-    ``zero_grad``).
+    ``data`` changes. The grads stay: ``backward()`` adds to them, so a training loop calls
+    :func:`~derivatives.chain_rule.zero_grad` (or :meth:`MLP.zero_grad`) before each backward
+    pass, as a PyTorch loop calls ``optimizer.zero_grad()``.
 
     Parameters
     ----------
@@ -413,8 +417,7 @@ def gradient_check(
             raise type_error("loss()", "a Value", out)
         return out
 
-    for p in checked:
-        p.grad = 0.0  # a parameter outside the graph keeps no stale gradient
+    zero_grad(checked)  # backward() adds to the parameters' grads
     forward().backward()
     backprop = [p.grad for p in checked]
     rows = []

@@ -22,6 +22,7 @@ from derivatives.chain_rule import (
     graph_table,
     naive_backward,
     topological_order,
+    zero_grad,
 )
 from derivatives.symbolic import to_sympy
 
@@ -111,20 +112,46 @@ def test_shared_intermediate_node_sums_both_paths() -> None:
     assert (f.data, a.grad, b.grad, c.grad) == (4.0, 2.0, 2.0, 2.0)
 
 
-def test_backward_twice_equals_once() -> None:
+def test_second_backward_adds_into_leaves_and_recomputes_the_rest() -> None:
     g = lecture_graph()
     g["L"].backward()
-    once = [node.grad for node in g.values()]
+    once = {name: node.grad for name, node in g.items()}
     g["L"].backward()
-    assert [node.grad for node in g.values()] == once
+    for name, node in g.items():
+        # leaves hold the sum of both passes, the nodes made by an operation one pass
+        expected = 2 * once[name] if not node.parents else once[name]
+        assert node.grad == expected, name
 
 
-def test_backward_resets_grads_left_by_another_output() -> None:
-    a = Value(2.0, label="a")
-    (a * 10).backward()
-    assert a.grad == 10.0
+def test_a_leaf_shared_by_two_losses_gets_the_sum() -> None:
+    # L1 = a*b and L2 = a + b at a = 2, b = 3: dL1/da = b = 3, dL2/da = 1, so a.grad = 4
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    (a * b).backward()
+    (a + b).backward()
+    assert (a.grad, b.grad) == (3.0 + 1.0, 2.0 + 1.0)
+    zero_grad([a, b])
     (a * a).backward()
-    assert a.grad == 4.0  # 2a, not 10 + 2a
+    assert a.grad == 2 * a.data
+
+
+def test_zero_grad_refuses_what_is_not_a_list_of_values() -> None:
+    with pytest.raises(
+        TypeError, match=r"^params must be a sequence of Values, got"
+    ):
+        zero_grad(Value(1.0))  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"^params\[1\] must be a Value, got float 2.0"
+    ):
+        zero_grad([Value(1.0), 2.0])  # type: ignore[list-item]
+
+
+def test_non_finite_gradients_are_refused_and_leaves_kept() -> None:
+    x = Value(1e-300, label="x")
+    x.grad = 5.0
+    y = x * 1e200 * 1e200  # finite: 1e100, but dy/dx = 1e400
+    with pytest.raises(OverflowError, match="not finite"):
+        y.backward()
+    assert x.grad == 5.0
 
 
 def test_repr_is_deterministic() -> None:
@@ -310,6 +337,7 @@ def test_negative_base_with_integer_exponent() -> None:
     y.backward()
     assert (y.data, x.grad) == (-8.0, 12.0)  # 3 x**2
     z = x**-2.0
+    zero_grad([x])
     z.backward()
     assert (z.data, x.grad) == (0.25, 0.25)  # -2 x**-3
 
@@ -323,6 +351,7 @@ def test_power_at_zero() -> None:
         (1.5, 0.0, 0.0),
     ]:
         y = x**p
+        zero_grad([x])
         y.backward()
         assert (y.data, x.grad) == (data, grad)
 
@@ -448,13 +477,20 @@ def test_topological_order_lists_parents_first(
 
 @SETTINGS
 @given(graphs)
-def test_backward_twice_equals_once_on_random_graphs(
+def test_backward_twice_doubles_leaves_only_on_random_graphs(
     graph: tuple[list[float], list[tuple[int, int, int]]],
 ) -> None:
     _, root = random_graph(*graph)
     order = topological_order(root)
     root.backward()
     once = [n.grad for n in order]
+    root.backward()
+    for n, g in zip(order, once, strict=True):
+        # a leaf adds the same contributions again, in the same order: twice, up to rounding
+        assert n.grad == (
+            pytest.approx(2 * g, rel=1e-12, abs=1e-300) if not n.parents else g
+        )
+    zero_grad([n for n in order if not n.parents])
     root.backward()
     assert [n.grad for n in order] == once
 
@@ -529,6 +565,7 @@ def test_naive_backward_double_counts_a_shared_node() -> None:
     naive_backward(e)
     # d passes on 4 after the first path and 4 + 4 after the second: 4 + 8 = 12
     assert x.grad == 12.0
+    zero_grad([x])
     e.backward()
     assert x.grad == 8.0
 
@@ -543,6 +580,7 @@ def test_naive_backward_on_a_neuron_matches_backward() -> None:
     g = neuron_graph()
     naive_backward(g["o"])
     naive = [n.grad for n in g.values()]
+    zero_grad([n for n in g.values() if not n.parents])
     g["o"].backward()
     assert naive == [n.grad for n in g.values()]
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from derivatives.chain_rule import Value
+from derivatives.chain_rule import Value, zero_grad
 from derivatives.nn import MLP, Layer, Neuron
 from derivatives.symbolic import to_sympy
 
@@ -273,6 +273,7 @@ def test_sgd_step_follows_the_closed_form_on_w_squared() -> None:
         w = Value(3.0, label="w")
         for _ in range(12):
             J = w**2
+            zero_grad([w])
             J.backward()
             sgd_step([w], lr)
         assert w.data == pytest.approx((1 - 2 * lr) ** 12 * 3.0, rel=1e-12)

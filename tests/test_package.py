@@ -71,10 +71,10 @@ def test_the_engine_module_is_small_and_imports_nothing_heavy() -> None:
     )
     assert value.end_lineno is not None
     # Goals with headroom, not today's sizes: the API page shows the engine to be read in one
-    # sitting (about 150 and 390 lines today), so Value stays within 180 lines and its module,
-    # docstrings and the graph helpers included, within 450; past that, split before adding.
+    # sitting (about 150 and 430 lines today), so Value stays within 180 lines and its module,
+    # docstrings and the graph helpers included, within 480; past that, split before adding.
     assert value.end_lineno - value.lineno + 1 <= 180
-    assert len(source.splitlines()) <= 450
+    assert len(source.splitlines()) <= 480
     imported = {
         alias.name.split(".")[0]
         for node in ast.walk(tree)
