@@ -51,7 +51,7 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || { \
 	  echo "make test needs Chromium: install Debian's chromium package"; exit 1; }
 
-serve: $(STAMP)
+serve: live-runtime
 	$(BIN)/sphinx-autobuild -c conf -n --keep-going $(SPHINXOPTS) \
 		--watch derivatives --watch conf \
 		--ignore '*.ipynb_checkpoints*' --ignore '*/__pycache__/*' \
