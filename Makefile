@@ -12,7 +12,7 @@ PORT ?= 8000
 DOCS   ?= docs
 SPHINX := $(BIN)/sphinx-build -c conf -n -W --keep-going $(SPHINXOPTS)
 
-.PHONY: html test serve bench clean venv chromium
+.PHONY: html test check serve bench clean venv chromium live-runtime
 
 venv: $(STAMP)
 
@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 # Pages are read, and so executed, two at a time on two cores (`make bench` measures the gain).
 # A parallel build that fails names the page but not the cell: the build then runs again one
 # page at a time, which prints the failing cell, its error and traceback (and fails again).
-html: $(STAMP)
+html: live-runtime
 	@$(SPHINX) -j auto $(DOCS) $(SITE) || { \
 	  echo "The build failed; building one page at a time to show the failing cell:"; \
 	  $(SPHINX) -j 1 $(DOCS) $(SITE); exit 1; }
@@ -35,6 +35,15 @@ html: $(STAMP)
 test: html chromium
 	DERIVATIVES_SITE=$(SITE) $(BIN)/python -m pytest
 
+# The quick tier: unit tests, doctests, ruff and mypy; no browser, no site build.
+check: $(STAMP)
+	$(BIN)/python -m pytest -m "not site and not browser and not mutation" -q
+
+# Live mode's Pyodide runtime, pinned in conf/live-runtime.toml: downloaded, checked and
+# byte-compiled once into ~/.cache/derivatives/live (quick when cached); the build only copies it.
+live-runtime: $(STAMP)
+	@$(BIN)/python conf/live_runtime.py
+
 # The browser tests drive Debian's Chromium (no browser is downloaded by a test tool).
 chromium:
 	@command -v chromium >/dev/null || { \
@@ -42,7 +51,7 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || { \
 	  echo "make test needs Chromium: install Debian's chromium package"; exit 1; }
 
-serve: $(STAMP)
+serve: live-runtime
 	$(BIN)/sphinx-autobuild -c conf -n --keep-going $(SPHINXOPTS) \
 		--watch derivatives --watch conf \
 		--ignore '*.ipynb_checkpoints*' --ignore '*/__pycache__/*' \

@@ -7,3 +7,9 @@ c.HistoryManager.enabled = False
 c.InteractiveShell.xmode = "Minimal"
 # The kernel talks to the build over loopback only; its notice about unencrypted TCP is noise here.
 c.IPKernelApp.log_level = "ERROR"
+# Printed text is sent when its cell ends (or before a figure or an error), not every 0.2 s: on a
+# busy machine a timed flush can cut one print in two, which MyST-NB's merge of the pieces then
+# prints on two lines, so that the same page gave different output from build to build.
+from ipykernel.iostream import OutStream  # noqa: E402
+
+OutStream.flush_interval = 3600.0

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page
 
 from tests.test_site import LESSONS
+
+# Playwright itself is loaded by the browser fixture (conftest.py), never by a unit run.
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 PAGES = ["index", *LESSONS, "api"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}

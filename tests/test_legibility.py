@@ -16,13 +16,15 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
-from playwright.sync_api import Browser
 
 from tests.test_browser import Visit
 from tests.test_site import LESSONS, site  # noqa: F401  (the built-site fixture)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 PAGES = [
     "index",

@@ -7,6 +7,7 @@ visible cell of a lesson runs live and prints what the build printed for that ce
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import math
 import re
@@ -20,6 +21,9 @@ import pytest
 
 from tests.test_browser import Visit, visit  # noqa: F401  (fixtures)
 from tests.test_site import ROOT, site  # noqa: F401  (the built-site fixture)
+
+sys.path.insert(0, str(ROOT / "conf"))
+import live_runtime  # noqa: E402  (conf/live_runtime.py, what `make live-runtime` runs)
 
 # What-is-a-derivative draws figures; backprop builds the engine; symbolic shows LaTeX and an error.
 LIVE_LESSONS = ["what-is-a-derivative", "backprop", "symbolic"]
@@ -55,20 +59,77 @@ def test_same_text_allows_last_bits_only() -> None:
     assert not same_text("k = 6.001", "k = 6.0010000000000001")
 
 
+def test_a_new_pyodide_is_a_new_set_of_pins_and_the_build_never_downloads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The runtime is cached per set of pins: other pins, another runtime, which a build
+    (download=False) does not fetch but asks for with the command that does."""
+    monkeypatch.setenv("DERIVATIVES_LIVE_CACHE", str(tmp_path))
+    before = live_runtime.runtime_dir()
+    bumped = json.loads(json.dumps(live_runtime.PINS))
+    bumped["pyodide"]["version"] = "0.28.0"
+    monkeypatch.setattr(live_runtime, "PINS", bumped)
+    assert live_runtime.runtime_dir() != before
+    assert live_runtime.runtime_dir().parent == tmp_path
+    with pytest.raises(
+        live_runtime.LiveRuntimeError, match="run `make live-runtime`"
+    ):
+        live_runtime.runtime(download=False)
+    assert list(tmp_path.iterdir()) == []  # nothing downloaded, nothing written
+
+
+def test_a_file_that_differs_from_its_pin_is_refused_and_removed(
+    tmp_path: Path,
+) -> None:
+    wheel = tmp_path / "sympy-1.14.0-py3-none-any.whl"
+    wheel.write_bytes(b"not the wheel")
+    pin = live_runtime.PINS["pypi"]["sympy"]
+    with pytest.raises(live_runtime.LiveRuntimeError, match=pin["sha256"]):
+        live_runtime._pypi("sympy", pin["version"], pin["sha256"], tmp_path)
+    assert not wheel.exists()
+
+
+def test_the_kernel_renders_markdown_tables_and_leaves_math_to_mathjax() -> None:
+    """What the old hand-written parser was for, now markdown-it-py's job: a pipe table with its
+    alignment, inline formulas kept for MathJax with < escaped, emphasis and code."""
+    path = ROOT / "conf" / "live_kernel" / "_derivatives_live" / "__init__.py"
+    spec = importlib.util.spec_from_file_location("_derivatives_live_test", path)
+    assert spec is not None and spec.loader is not None
+    kernel = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kernel)
+    html = kernel.markdown_html(
+        "| $w$ | **k** |\n|---|--:|\n| $-2 < x$ | `6` |\n\nSo *k* is $2w$."
+    )
+    assert '<th style="text-align:right"><strong>k</strong></th>' in html
+    assert '<span class="math inline">\\(-2 &lt; x\\)</span>' in html
+    assert '<td style="text-align:right"><code>6</code></td>' in html
+    assert html.endswith(
+        '<p>So <em>k</em> is <span class="math inline">\\(2w\\)</span>.</p>\n'
+    )
+
+    class Shown:
+        def _repr_markdown_(self) -> str:
+            return "$w$"
+
+    bundle = kernel.mime_bundle(Shown())
+    assert bundle["text/markdown"] == "$w$"
+    assert (
+        bundle["text/html"] == '<p><span class="math inline">\\(w\\)</span></p>\n'
+    )
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def test_every_wheel_matches_the_lock_file_and_pyodides_own(site: Path) -> None:  # noqa: F811
     """Each shipped wheel has the sha256 the lock names; the upstream ones the npm release's."""
-    sys.path.insert(0, str(ROOT / "conf"))
-    import live  # conf/live.py, the build's live-mode extension
-
     shipped = site / "_static" / "live"
     lock = json.loads((shipped / "pyodide-lock.json").read_text(encoding="utf-8"))
+    pins = live_runtime.PINS
     with tarfile.open(
-        live.cache_dir() / "downloads" / f"pyodide-{live.PYODIDE}.tgz"
-    ) as npm:
+        live_runtime.npm_tarball()
+    ) as npm:  # the cached, checked tarball
         member = npm.extractfile("package/pyodide-lock.json")
         assert member is not None
         upstream = json.load(member)["packages"]
@@ -76,12 +137,14 @@ def test_every_wheel_matches_the_lock_file_and_pyodides_own(site: Path) -> None:
         assert (
             _digest((shipped / entry["file_name"]).read_bytes()) == entry["sha256"]
         ), key
-        if key in upstream and key not in live.PYPI:
+        if key in upstream and key not in pins["pypi"]:
             assert entry == upstream[key], f"{key} is Pyodide's own file"
+        if key in pins["pypi"]:
+            assert entry["sha256"] == pins["pypi"][key]["sha256"], key
     assert {"numpy", "matplotlib", "sympy", "mpmath", "derivatives"} <= set(
         lock["packages"]
     )
-    assert lock["info"]["version"] == live.PYODIDE
+    assert lock["info"]["version"] == pins["pyodide"]["version"]
 
 
 def test_the_package_wheel_is_the_package(site: Path) -> None:  # noqa: F811
@@ -160,7 +223,9 @@ def _enter_live_mode(visit: Any, page: str) -> tuple[Visit, list[int]]:  # noqa:
     v = visit(f"{page}.html")
     requested: list[str] = []
     v.page.on("request", lambda r: requested.append(r.url))
-    v.page.wait_for_timeout(500)
+    v.page.wait_for_load_state(
+        "networkidle"
+    )  # all the page loads before Run, loaded
     v.page.locator(".live-toggle").click()
     v.page.wait_for_selector(".live-run", state="attached")
     assert not [
@@ -258,3 +323,32 @@ def test_the_index_lists_what_live_mode_ships_with_versions_and_licences(
             continue  # listed as the live-mode kernel
         assert listed[name][1] == entry["version"], name
         assert listed[name][2], f"{name} has no licence listed"
+
+
+def test_markdown_a_cell_displays_is_rendered_live_as_the_build_rendered_it(
+    visit,
+) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A table with formulas, displayed as Markdown: markdown-it-py renders it in the browser
+    and MathJax typesets it, to the same text, row by row, as the table the build published."""
+    v, indices = _enter_live_mode(visit, "symbolic")
+    assert _run(v, indices[-1]) in {"done", "error"}  # runs every cell above it
+    pairs = v.page.evaluate(
+        """async () => {
+        await MathJax.startup.promise;
+        await MathJax.typesetPromise();
+        const text = (table) => [...table.rows].map(
+            (row) => [...row.cells].map((cell) => cell.textContent.trim()));
+        return [...document.querySelectorAll("div.cell")]
+            .filter((c) => c.querySelector(".cell_output table, .live-output table"))
+            .map((c) => [".cell_output table", ".live-output table"].map(
+                (s) => c.querySelector(s) && text(c.querySelector(s))));
+    }"""
+    )
+    assert pairs, "the lesson displays a Markdown table"
+    for built, live in pairs:
+        assert live == built
+        assert any(
+            "J" in cell for cell in built[0]
+        )  # a typeset formula in the header
+    assert v.page.locator(".live-output table.table mjx-container").count() > 0
+    assert v.outside == [] and v.errors == []

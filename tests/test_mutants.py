@@ -17,6 +17,8 @@ import pytest
 from tests.mutants import MUTANTS
 
 ROOT = Path(__file__).resolve().parents[1]
+# Reruns the unit suites once per fault: `make test` runs it, `make check` does not.
+pytestmark = pytest.mark.mutation
 SUITE = [
     "tests/test_epsilon.py",
     "tests/test_symbolic.py",

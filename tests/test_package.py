@@ -70,8 +70,10 @@ def test_the_engine_module_is_small_and_imports_nothing_heavy() -> None:
         n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Value"
     )
     assert value.end_lineno is not None
-    assert value.end_lineno - value.lineno + 1 <= 150
-    # the engine alone, readable in one sitting: about 430 lines today, with room to grow
+    # Goals with headroom, not today's sizes: the API page shows the engine to be read in one
+    # sitting (about 150 and 430 lines today), so Value stays within 180 lines and its module,
+    # docstrings and the graph helpers included, within 480; past that, split before adding.
+    assert value.end_lineno - value.lineno + 1 <= 180
     assert len(source.splitlines()) <= 480
     imported = {
         alias.name.split(".")[0]
@@ -143,24 +145,35 @@ def test_numpy_integers_count_everywhere() -> None:
 
 
 @pytest.mark.parametrize(
-    ("attribute", "bad"), [("data", "a"), ("data", math.nan), ("label", 5)]
+    ("attribute", "bad", "error", "message"),
+    [
+        ("data", "x", TypeError, "data must be a real number, got str 'x'"),
+        (
+            "data",
+            math.nan,
+            ValueError,
+            "data must be a finite real number, got float nan",
+        ),
+        ("data", True, TypeError, "data must be a real number, got bool True"),
+        ("label", 3, TypeError, "label must be a str, got int 3"),
+    ],
 )
 def test_assignment_is_checked_like_the_constructor(
-    attribute: str, bad: object
+    attribute: str, bad: object, error: type[Exception], message: str
 ) -> None:
-    kwargs = {"data": 1.0, "label": ""} | {attribute: bad}
-    with pytest.raises((TypeError, ValueError)) as from_constructor:
-        Value(**kwargs)  # type: ignore[arg-type]
-    v = Value(1.0)
-    with pytest.raises(
-        from_constructor.type, match=f"^{str(from_constructor.value)}$"
-    ):
+    with pytest.raises(error, match=f"^{message}$"):
+        Value(**{"data": 1.0, "label": "a"} | {attribute: bad})  # type: ignore[arg-type]
+    v = Value(1.0, label="a")
+    with pytest.raises(error, match=f"^{message}$"):
         setattr(v, attribute, bad)
-    assert (v.data, v.label) == (1.0, "")
+    assert (v.data, v.label) == (1.0, "a")  # unchanged
 
 
-@pytest.mark.parametrize("p", [3, 2**53 + 1, 2**60 + 1, 2**53, -(2**53) - 1])
+@pytest.mark.parametrize(
+    "p", [3, 2**53 + 1, 2**60 + 3, 10**20 + 1, 2**53, 2**60 + 2, -(2**53) - 1]
+)
 def test_integer_powers_of_a_negative_base_keep_their_sign(p: int) -> None:
+    """(-1)**p is -1 for odd p, also past 2**53 where floats stop telling odd from even."""
     out = Value(-1.0) ** p
     out.backward()
     assert out.data == (-1) ** abs(p)  # exact integer arithmetic

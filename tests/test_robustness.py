@@ -126,3 +126,27 @@ def test_offline_clean_build_is_byte_identical(site: Path, tmp_path: Path) -> No
         str(p) for p in first if not filecmp.cmp(site / p, out / p, shallow=False)
     ]
     assert different == [], f"not reproducible: {different[:10]}"
+
+
+def test_a_print_cut_by_a_pause_is_one_output_in_the_build_kernel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages' kernels send printed text when the cell ends: a pause inside one print (as a
+    busy machine makes) no longer cuts it into two outputs, which the build printed on two lines."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    profile = tmp_path / "profile_default"
+    profile.mkdir()
+    shutil.copy(ROOT / "conf" / "ipython_kernel_config.py", profile)
+    notebook = nbformat.v4.new_notebook()
+    code = 'import time\nprint("0.01", end="")\ntime.sleep(0.5)\nprint(" [0.887]")'
+    notebook.cells.append(nbformat.v4.new_code_cell(code))
+    monkeypatch.setenv(
+        "IPYTHONDIR", str(tmp_path)
+    )  # the kernel reads the build's config
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    assert [(o["output_type"], o["text"]) for o in outputs] == [
+        ("stream", "0.01 [0.887]\n")
+    ]

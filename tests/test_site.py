@@ -109,6 +109,7 @@ HEADER = (
 )
 
 
+@pytest.mark.site  # builds a site of its own
 def test_a_failing_cell_fails_make_html_naming_page_and_cell(
     tmp_path: Path,
 ) -> None:
@@ -151,6 +152,7 @@ def test_no_repository_buttons_while_pyproject_names_no_repository(
     assert "github.com" not in html and "edit-this-page" not in html
 
 
+@pytest.mark.site  # builds a site of its own
 def test_repository_buttons_follow_pyproject_and_branch_main(
     tmp_path: Path,
 ) -> None:
@@ -161,6 +163,9 @@ def test_repository_buttons_follow_pyproject_and_branch_main(
             tmp_path / name,
             ignore=shutil.ignore_patterns("__pycache__"),
         )
+    shutil.copy(
+        ROOT / "README.md", tmp_path
+    )  # the package's wheel for live mode reads it
     url = "https://github.com/example/derivatives"
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     pyproject = pyproject.replace(

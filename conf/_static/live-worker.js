@@ -4,7 +4,6 @@
 "use strict";
 
 const base = new URL("live/", self.location.href).href;
-const sitePackages = "/lib/python3.12/site-packages";
 const packages = ["numpy", "matplotlib", "sympy", "mpmath", "derivatives", "derivatives-live"];
 let kernel = null;
 
@@ -21,14 +20,11 @@ async function start() {
   });
   const pyodide = await self.loadPyodide({
     indexURL: base,
-    env: {
-      HOME: "/home/pyodide",
-      MPLBACKEND: "agg",
-      MATPLOTLIBRC: `${sitePackages}/_derivatives_live/matplotlibrc`,
-    },
+    env: { HOME: "/home/pyodide", MPLBACKEND: "agg" },
   });
   progress("Loading NumPy, SymPy, matplotlib and the derivatives package (about 25 MB)…");
   await pyodide.loadPackage(packages, { messageCallback: () => {}, checkIntegrity: true });
+  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   pyodide.unpackArchive(await bytecode, "zip", { extractDir: sitePackages });
   kernel = pyodide.pyimport("_derivatives_live");
 }

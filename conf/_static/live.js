@@ -54,39 +54,6 @@
 
   // -- Outputs --------------------------------------------------------------------------------
 
-  function escapeHtml(text) {
-    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  }
-
-  function inline(text) {
-    return escapeHtml(text)
-      .replace(/\$\$(.+?)\$\$/g, '<span class="math notranslate nohighlight">\\[$1\\]</span>')
-      .replace(/\$(.+?)\$/g, '<span class="math notranslate nohighlight">\\($1\\)</span>')
-      .replace(/`([^`]+)`/g, "<code>$1</code>")
-      .replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
-      .replace(/(^|[^*])\*([^*]+)\*/g, "$1<em>$2</em>");
-  }
-
-  function row(line) {
-    return line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
-  }
-
-  // The Markdown that the lessons' cells display: pipe tables and paragraphs with inline math.
-  function markdown(text) {
-    return text.trim().split(/\n\s*\n/).map((block) => {
-      const lines = block.split("\n");
-      if (lines.length >= 2 && /^\s*\|?\s*:?-{3,}/.test(lines[1])) {
-        const align = row(lines[1]).map((c) => (c.endsWith(":") ? "right" : "left"));
-        const cellsOf = (line, tag) => row(line).map((c, i) =>
-          `<${tag} style="text-align:${align[i] || "left"}">${inline(c)}</${tag}>`).join("");
-        const body = lines.slice(2).map((line) => `<tr>${cellsOf(line, "td")}</tr>`).join("");
-        return `<table class="table"><thead><tr>${cellsOf(lines[0], "th")}</tr></thead>` +
-          `<tbody>${body}</tbody></table>`;
-      }
-      return `<p>${inline(block)}</p>`;
-    }).join("");
-  }
-
   function render(output) {
     if (output.type === "stream") {
       return element("pre", { class: "live-text", "data-kind": "stream" }, output.text);
@@ -103,12 +70,10 @@
     } else if (data["image/png"]) {
       node = element("div", { ...attributes, class: "live-figure" });
       node.append(element("img", { src: `data:image/png;base64,${data["image/png"]}`, alt: "" }));
-    } else if (data["text/html"]) {
+    } else if (data["text/html"]) { // Markdown too: the kernel renders it with markdown-it-py
       node = element("div", { ...attributes, class: "live-rich" });
       node.innerHTML = data["text/html"];
-    } else if (data["text/markdown"]) {
-      node = element("div", { ...attributes, class: "live-rich" });
-      node.innerHTML = markdown(data["text/markdown"]);
+      for (const table of node.querySelectorAll("table")) table.classList.add("table");
     } else if (data["text/latex"]) {
       const tex = data["text/latex"].trim().replace(/^\$\$?|\$\$?$/g, "");
       node = element("div", { ...attributes, class: "live-rich math notranslate nohighlight" });

@@ -2,8 +2,9 @@
 
 One namespace per page. A cell's last expression is shown as IPython shows it (its plain text
 from IPython's own pretty printer, and LaTeX, Markdown, HTML or an image where the object offers
-one); printed text is kept in order; a matplotlib figure, made with pyplot or without, is shown
-as SVG; an error is shown with its traceback, the kernel's own frames left out.
+one; Markdown also as HTML, rendered by markdown-it-py as the build's MyST renders it); printed
+text is kept in order; a matplotlib figure, made with pyplot or without, is shown as SVG; an error
+is shown with its traceback, the kernel's own frames left out.
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ from __future__ import annotations
 import ast
 import base64
 import builtins
+import html
 import io
 import json
 import linecache
+import os
 import sys
 import traceback
+from pathlib import Path
 from typing import Any
 
 from IPython.lib import pretty
+
+# The build's matplotlib settings (fixed SVG hash salt, no dates), read when a cell imports it.
+os.environ["MATPLOTLIBRC"] = str(Path(__file__).with_name("matplotlibrc"))
 
 namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
 outputs: list[dict[str, Any]] = []
@@ -54,7 +61,23 @@ def mime_bundle(obj: Any) -> dict[str, str]:
             value = base64.b64encode(value).decode()
         if isinstance(value, str):
             bundle[mime] = value
+    if "text/markdown" in bundle and "text/html" not in bundle:
+        bundle["text/html"] = markdown_html(bundle["text/markdown"])
     return bundle
+
+
+def markdown_html(text: str) -> str:
+    """Markdown as HTML: tables, and $math$ left to the page's MathJax, as MyST renders it."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    parser = MarkdownIt("commonmark").enable("table")
+    return parser.use(dollarmath_plugin, renderer=_tex).render(text)
+
+
+def _tex(content: str, options: dict[str, Any]) -> str:
+    tex = html.escape(content, quote=False)
+    return f"\\[{tex}\\]" if options["display_mode"] else f"\\({tex}\\)"
 
 
 def _is_figure(obj: Any) -> bool:
