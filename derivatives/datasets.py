@@ -76,7 +76,9 @@ def make_moons(
     upper = np.column_stack([np.cos(t_upper) - 0.5, np.sin(t_upper) - 0.25])
     lower = np.column_stack([0.5 - np.cos(t_lower), 0.25 - np.sin(t_lower)])
     points = np.vstack([upper, lower]) + rng.normal(0.0, sd, size=(n, 2))
-    labels = np.concatenate([-np.ones(n_upper, np.int64), np.ones(n // 2, np.int64)])
+    labels = np.concatenate(
+        [-np.ones(n_upper, np.int64), np.ones(n // 2, np.int64)]
+    )
     order = rng.permutation(n)
     return points[order], labels[order]
 
@@ -85,13 +87,20 @@ class Split(NamedTuple):
     """The two parts of :func:`split`: training points and labels, then held-out ones."""
 
     train_points: Points
+    """The points to train on, one row each."""
     train_labels: Labels
+    """Their labels."""
     test_points: Points
+    """The points held out of training, one row each."""
     test_labels: Labels
+    """Their labels."""
 
 
 def split(
-    points: npt.ArrayLike, labels: npt.ArrayLike, held_out: float = 0.25, seed: int = 0
+    points: npt.ArrayLike,
+    labels: npt.ArrayLike,
+    held_out: float = 0.25,
+    seed: int = 0,
 ) -> Split:
     """Split a data set at random into a training part and a held-out part.
 
@@ -131,7 +140,9 @@ def split(
     x, y = np.asarray(points), np.asarray(labels)
     fraction = real(held_out, "held_out")
     if not 0 < fraction < 1:
-        raise value_error("held_out", "a fraction strictly between 0 and 1", held_out)
+        raise value_error(
+            "held_out", "a fraction strictly between 0 and 1", held_out
+        )
     if x.ndim == 0:
         raise value_error("points", "an array with one example per row", points)
     if y.ndim != 1 or len(x) != len(y):

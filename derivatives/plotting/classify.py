@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -22,8 +23,12 @@ __all__ = ["mlp_scores", "plot_decision_boundary"]
 
 _GRID = 151  # grid points per axis where the network is evaluated
 _PAD = 0.4  # margin around the points, in data units
-_CLASSES = {-1: ("C0", "o"), 1: ("C1", "^")}  # colour and marker: shape tells them apart too
-_ACTIVATIONS = {
+_CLASSES = {
+    -1: ("C0", "o"),
+    1: ("C1", "^"),
+}  # colour and marker: shape tells them apart too
+_Array = npt.NDArray[np.float64]
+_ACTIVATIONS: dict[str, Callable[[_Array], _Array]] = {
     "tanh": np.tanh,
     "relu": lambda z: np.maximum(z, 0.0),
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
