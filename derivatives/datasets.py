@@ -106,10 +106,10 @@ def split(
 
     Parameters
     ----------
-    points : array_like of shape (n, 2) or (n,)
-        The examples, one per row.
-    labels : array_like of shape (n,)
-        One label per example.
+    points : numpy.ndarray or sequence
+        The examples, one per row: n of them, of shape (n, 2) for points in the plane.
+    labels : numpy.ndarray or sequence
+        One label per example, of shape (n,).
     held_out : real number, optional
         Fraction of the examples set aside, strictly between 0 and 1; the held-out part gets
         ``round(held_out * n)`` of them, and each part at least one.

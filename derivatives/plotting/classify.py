@@ -75,8 +75,8 @@ def mlp_scores(net: MLP, points: npt.ArrayLike) -> npt.NDArray[np.float64]:
     ----------
     net : MLP
         A network with 2 inputs and 1 output.
-    points : array_like of shape (n, 2)
-        The points, one row ``(x, y)`` each.
+    points : numpy.ndarray or sequence
+        The points, one row ``(x, y)`` each: shape (n, 2).
 
     Returns
     -------
@@ -126,10 +126,10 @@ def plot_decision_boundary(
 
     Parameters
     ----------
-    points : array_like of shape (n, 2)
-        The points, one row ``(x, y)`` each.
-    labels : array_like of shape (n,)
-        The class of each point, -1 or +1.
+    points : numpy.ndarray or sequence
+        The points, one row ``(x, y)`` each: shape (n, 2).
+    labels : numpy.ndarray or sequence
+        The class of each point, -1 or +1: shape (n,).
     net : MLP or None, optional
         A network with 2 inputs and 1 output that classifies a point by the sign of its
         output; by default only the points are drawn.
