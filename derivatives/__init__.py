@@ -8,10 +8,11 @@ The package behind the lessons, one module per job:
 - :mod:`derivatives.forward_mode`: forward mode, :class:`~derivatives.forward_mode.Dual` numbers.
 - :mod:`derivatives.nn`: a small network of values, gradient descent and gradient checking.
 - :mod:`derivatives.homemade`: checks an engine or network built by hand against the package.
+- :mod:`derivatives.datasets`: small seeded data sets (two moons) and a training/held-out split.
 - :mod:`derivatives.plotting`: the figures of the lessons.
 
 The names used most are also available at the top level. Importing the package loads neither
-SymPy, NumPy nor matplotlib: the symbolic and plotting modules load when first used.
+SymPy, NumPy nor matplotlib: the symbolic, datasets and plotting modules load when first used.
 
 >>> from derivatives import Value, nudge
 >>> round(nudge(lambda w: w**2, 3).k, 9)
@@ -51,7 +52,7 @@ from derivatives.forward_mode import Dual, forward_mode_gradient
 from derivatives.nn import MLP, gradient_check, sgd_step
 
 if TYPE_CHECKING:
-    from derivatives import plotting, symbolic
+    from derivatives import datasets, plotting, symbolic
     from derivatives.symbolic import to_sympy
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "central_difference",
     "chain_rule",
     "complex_step",
+    "datasets",
     "derivative",
     "derivative_estimate",
     "display",
@@ -85,7 +87,11 @@ __all__ = [
     "zero_grad",
 ]
 # Names whose modules import SymPy, NumPy or matplotlib: loaded on first use (PEP 562).
-_LAZY = {"plotting": "derivatives.plotting", "symbolic": "derivatives.symbolic"}
+_LAZY = {
+    "datasets": "derivatives.datasets",
+    "plotting": "derivatives.plotting",
+    "symbolic": "derivatives.symbolic",
+}
 _LAZY_NAMES = {"to_sympy": "derivatives.symbolic"}
 
 

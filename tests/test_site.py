@@ -55,6 +55,7 @@ PUBLIC_MODULES = (
     "chain_rule",
     "nn",
     "homemade",
+    "datasets",
     "forward_mode",
     "plotting",
     "display",
@@ -195,6 +196,7 @@ CORE_PATH = [
     "backprop",
     "larger-network",
     "gradient-descent",
+    "classifier",
 ]
 DEEP_DIVES = ["step-size", "three-ways", "forward-reverse"]
 LESSONS = [*CORE_PATH, *DEEP_DIVES]

@@ -1,10 +1,11 @@
-"""Figures for the lessons: tangents, secants, step-size error and computation graphs.
+"""Figures for the lessons: tangents, secants, step-size error, computation graphs, classifiers.
 
 A derivative is a slope, and most of what the lessons say about it can be seen on a picture:
 the tangent line that touches a curve at one point, the secants through two nearby points that
 turn into that tangent as the nudge shrinks, the error of a finite difference as the step goes
 from 0.1 down to 1e-16, and the graph of operations that backpropagation walks from the output
-back to the inputs.
+back to the inputs. A classifier is seen on the plane of its inputs: where it says one class,
+where the other, and the decision boundary between them.
 
 Every function here returns a :class:`matplotlib.figure.Figure`. None of them calls
 ``plt.show()`` or changes ``matplotlib.rcParams``: figures are built with the object API
@@ -14,6 +15,7 @@ on light and on dark pages. Functions that draw on one set of axes accept ``ax=`
 existing figure instead.
 """
 
+from derivatives.plotting.classify import mlp_scores, plot_decision_boundary
 from derivatives.plotting.figures import (
     plot_bars,
     plot_curves,
@@ -26,8 +28,10 @@ from derivatives.plotting.figures import (
 from derivatives.plotting.graph import plot_graph
 
 __all__ = [
+    "mlp_scores",
     "plot_bars",
     "plot_curves",
+    "plot_decision_boundary",
     "plot_descent",
     "plot_gradient_field",
     "plot_graph",
