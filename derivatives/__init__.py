@@ -8,10 +8,12 @@ The package behind the lessons, one module per job:
 - :mod:`derivatives.forward_mode`: forward mode, :class:`~derivatives.forward_mode.Dual` numbers.
 - :mod:`derivatives.nn`: a small network of values, gradient descent and gradient checking.
 - :mod:`derivatives.homemade`: checks an engine or network built by hand against the package.
+- :mod:`derivatives.tensor`: the same networks as matrices, with NumPy (loaded when first used).
 - :mod:`derivatives.plotting`: the figures of the lessons.
 
 The names used most are also available at the top level. Importing the package loads neither
-SymPy, NumPy nor matplotlib: the symbolic and plotting modules load when first used.
+SymPy, NumPy nor matplotlib: the symbolic, tensor and plotting modules load when first
+used.
 
 >>> from derivatives import Value, nudge
 >>> round(nudge(lambda w: w**2, 3).k, 9)
@@ -51,7 +53,7 @@ from derivatives.forward_mode import Dual, forward_mode_gradient
 from derivatives.nn import MLP, gradient_check, sgd_step
 
 if TYPE_CHECKING:
-    from derivatives import plotting, symbolic
+    from derivatives import plotting, symbolic, tensor
     from derivatives.symbolic import to_sympy
 
 __all__ = [
@@ -80,12 +82,17 @@ __all__ = [
     "plotting",
     "sgd_step",
     "symbolic",
+    "tensor",
     "to_sympy",
     "topological_order",
     "zero_grad",
 ]
 # Names whose modules import SymPy, NumPy or matplotlib: loaded on first use (PEP 562).
-_LAZY = {"plotting": "derivatives.plotting", "symbolic": "derivatives.symbolic"}
+_LAZY = {
+    "plotting": "derivatives.plotting",
+    "symbolic": "derivatives.symbolic",
+    "tensor": "derivatives.tensor",
+}
 _LAZY_NAMES = {"to_sympy": "derivatives.symbolic"}
 
 

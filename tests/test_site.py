@@ -56,6 +56,7 @@ PUBLIC_MODULES = (
     "nn",
     "homemade",
     "forward_mode",
+    "tensor",
     "plotting",
     "display",
 )
@@ -191,7 +192,7 @@ CORE_PATH = [
     "larger-network",
     "gradient-descent",
 ]
-DEEP_DIVES = ["step-size", "three-ways", "forward-reverse"]
+DEEP_DIVES = ["step-size", "three-ways", "forward-reverse", "tensors"]
 LESSONS = [*CORE_PATH, *DEEP_DIVES]
 
 
