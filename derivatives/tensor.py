@@ -325,9 +325,12 @@ def _numbers(value: object, name: str) -> Array:
     if isinstance(value, str | bytes):
         raise type_error(name, "an array of real numbers", value)
     try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+        raw = np.asarray(value)
+    except (TypeError, ValueError):  # ragged nesting
         raise type_error(name, "an array of real numbers", value) from None
+    if raw.dtype.kind not in "iuf":  # text, booleans, objects, complex numbers
+        raise type_error(name, "an array of real numbers", value)
+    array = raw.astype(np.float64)
     if not np.all(np.isfinite(array)):
         raise value_error(name, "an array of finite numbers", value)
     return array

@@ -1,6 +1,6 @@
 """`make bench`: every speed and accuracy target, measured in one run, as tables.
 
-Runs the derivative, engine and build benchmarks one after another and exits non-zero if any
+Runs the derivative, engine, tensor and build benchmarks one after another and exits non-zero if any
 target is missed. Timings are compared as ratios within this run, never against fixed seconds.
 """
 
@@ -16,6 +16,7 @@ BENCHMARKS = (
     "bench_derivative.py",
     "bench_symbolic.py",
     "bench_engine.py",
+    "bench_tensor.py",
     "bench_build.py",
     "bench_live.py",
 )
