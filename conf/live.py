@@ -72,7 +72,13 @@ PYPI = {  # name: (version, sha256 of the py3-none-any wheel)
         "1.3.0",
         "a0b2b9fe80bbcd81a6647ff13108738cfb482d481d826cc0e02f5b35e5c88d2c",
     ),
+    "autograd": (
+        "1.9.1",
+        "b788bae3fa010cbffb4cfb7b8ba2a3f0daa6072a8506da6164c779fe9cf3e05a",
+    ),
 }
+# Where a PyPI wheel's lock entry differs from Pyodide's: autograd 1.9 no longer needs `future`.
+LOCK_OVERRIDES = {"autograd": {"depends": ["numpy"]}}
 KERNEL = "derivatives-live"  # the kernel's distribution name; its module is _derivatives_live
 WHEEL_DATE = (1980, 1, 1, 0, 0, 0)
 KERNEL_LICENCE = "MIT AND BSD-3-Clause"  # ours, and IPython's pretty.py
@@ -186,6 +192,7 @@ def _inputs_digest() -> str:
         CARRIER_SHA256,
         FROM_LOCK,
         PYPI,
+        LOCK_OVERRIDES,
     ]
     digest.update(json.dumps(pins, sort_keys=True).encode())
     digest.update((HERE / "live_bytecode.js").read_bytes())
@@ -231,6 +238,7 @@ def runtime() -> Path:
             shutil.copyfile(wheel, work / wheel.name)
             packages[name] = {
                 **lock["packages"][name],
+                **LOCK_OVERRIDES.get(name, {}),
                 "version": PYPI[name][0],
                 "file_name": wheel.name,
                 "sha256": sha256(wheel),

@@ -5,7 +5,9 @@
 
 const base = new URL("live/", self.location.href).href;
 const sitePackages = "/lib/python3.12/site-packages";
-const packages = ["numpy", "matplotlib", "sympy", "mpmath", "derivatives", "derivatives-live"];
+const packages = [
+  "numpy", "matplotlib", "sympy", "mpmath", "autograd", "derivatives", "derivatives-live",
+];
 let kernel = null;
 
 function progress(text) {
