@@ -112,12 +112,12 @@ def forward(layers: Sequence[Dense], X: npt.ArrayLike) -> list[Array]:
     ----------
     layers : sequence of Dense
         The network, for example ``matrices(net)``.
-    X : array_like of shape (n, n_in)
-        The examples, one per row.
+    X : numpy.typing.ArrayLike
+        The examples, one per row: shape ``(n, n_in)``.
 
     Returns
     -------
-    list of ndarray
+    list of numpy.ndarray
         ``[X, A1, A2, ...]``: ``A[k] = activation(A[k-1] @ W.T + b)`` for layer ``k``; the
         last is the network's output, one row per example.
 
@@ -152,9 +152,9 @@ def backward(
     ----------
     layers : sequence of Dense
         The network.
-    outputs : sequence of ndarray
+    outputs : sequence of numpy.ndarray
         What :func:`forward` returned for these layers.
-    grad : array_like
+    grad : numpy.typing.ArrayLike
         The gradient of the loss with respect to the network's output, shaped like it.
 
     Returns
@@ -204,16 +204,16 @@ def hinge_loss(scores: npt.ArrayLike, labels: npt.ArrayLike) -> tuple[float, Arr
 
     Parameters
     ----------
-    scores : array_like of shape (n,) or (n, 1)
-        The network's score ``s`` of each example.
-    labels : array_like of shape (n,)
-        Each example's class, -1 or +1.
+    scores : numpy.typing.ArrayLike
+        The network's score ``s`` of each example: shape ``(n,)`` or ``(n, 1)``.
+    labels : numpy.typing.ArrayLike
+        Each example's class, -1 or +1: shape ``(n,)``.
 
     Returns
     -------
     loss : float
         The mean of ``max(0, 1 - y s)`` over the examples.
-    grad : ndarray
+    grad : numpy.ndarray
         Its gradient, shaped like `scores`: ``-y / n`` where ``1 - y s > 0``, else 0 (as the
         backward pass of ``relu`` gives it).
 
@@ -264,10 +264,10 @@ def make_moons(
 
     Returns
     -------
-    points : ndarray of shape (n_points, 2)
-        The points, one row ``(x, y)`` each.
-    labels : ndarray of shape (n_points,)
-        The class of each point, -1 or +1.
+    points : numpy.ndarray
+        The points, one row ``(x, y)`` each: shape ``(n_points, 2)``.
+    labels : numpy.ndarray
+        The class of each point, -1 or +1: shape ``(n_points,)``.
 
     Raises
     ------
