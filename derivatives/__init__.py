@@ -9,10 +9,12 @@ The package behind the lessons, one module per job:
 - :mod:`derivatives.nn`: a small network of values, gradient descent and gradient checking.
 - :mod:`derivatives.homemade`: checks an engine or network built by hand against the package.
 - :mod:`derivatives.datasets`: small seeded data sets (two moons) and a training/held-out split.
+- :mod:`derivatives.tensor`: the same networks as matrices, with NumPy.
 - :mod:`derivatives.plotting`: the figures of the lessons.
 
 The names used most are also available at the top level. Importing the package loads neither
-SymPy, NumPy nor matplotlib: the symbolic, datasets and plotting modules load when first used.
+SymPy, NumPy nor matplotlib: the symbolic, datasets, tensor and plotting modules load when
+first used.
 
 >>> from derivatives import Value, nudge
 >>> round(nudge(lambda w: w**2, 3).k, 9)
@@ -52,7 +54,7 @@ from derivatives.forward_mode import Dual, forward_mode_gradient
 from derivatives.nn import MLP, gradient_check, sgd_step
 
 if TYPE_CHECKING:
-    from derivatives import datasets, plotting, symbolic
+    from derivatives import datasets, plotting, symbolic, tensor
     from derivatives.symbolic import to_sympy
 
 __all__ = [
@@ -82,6 +84,7 @@ __all__ = [
     "plotting",
     "sgd_step",
     "symbolic",
+    "tensor",
     "to_sympy",
     "topological_order",
     "zero_grad",
@@ -91,6 +94,7 @@ _LAZY = {
     "datasets": "derivatives.datasets",
     "plotting": "derivatives.plotting",
     "symbolic": "derivatives.symbolic",
+    "tensor": "derivatives.tensor",
 }
 _LAZY_NAMES = {"to_sympy": "derivatives.symbolic"}
 

@@ -57,6 +57,7 @@ PUBLIC_MODULES = (
     "homemade",
     "datasets",
     "forward_mode",
+    "tensor",
     "plotting",
     "display",
 )
@@ -198,7 +199,7 @@ CORE_PATH = [
     "gradient-descent",
     "classifier",
 ]
-DEEP_DIVES = ["step-size", "three-ways", "forward-reverse"]
+DEEP_DIVES = ["step-size", "three-ways", "forward-reverse", "tensors"]
 LESSONS = [*CORE_PATH, *DEEP_DIVES]
 
 

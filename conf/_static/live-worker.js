@@ -4,7 +4,9 @@
 "use strict";
 
 const base = new URL("live/", self.location.href).href;
-const packages = ["numpy", "matplotlib", "sympy", "mpmath", "derivatives", "derivatives-live"];
+const packages = [
+  "numpy", "matplotlib", "sympy", "mpmath", "autograd", "derivatives", "derivatives-live",
+];
 let kernel = null;
 
 function progress(text) {

@@ -17,6 +17,7 @@ BENCHMARKS = (
     "bench_derivative.py",
     "bench_symbolic.py",
     "bench_engine.py",
+    "bench_tensor.py",
     "bench_build.py",
     "bench_live.py",
     "bench_classifier.py",
