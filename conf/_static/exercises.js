@@ -40,6 +40,7 @@
     root.dataset.ready = "true";
     const data = JSON.parse(script.textContent);
     const id = `ge-${++counter}`;
+    const title = root.querySelector(".ge-title") || el("p", { class: "ge-title" });
     const answers = root.querySelector(".ge-answers");
     if (answers) answers.hidden = true; // Reveal shows them in the boxes instead
     const help = el("p", { class: "ge-help" },
@@ -95,12 +96,15 @@
 
     function render(key) {
       const table = el("table", { class: "ge-table" });
-      table.append(el("caption", {}, key.title));
+      title.replaceChildren(el("strong", {}, "Try it."), ` ${key.title}`);
+      table.append(el("caption", { class: "ge-caption" }, `The graph of ${key.output}, one row per node, ${key.output} first`));
       const head = el("tr");
       for (const name of ["node", "computed as", "value", "local derivatives", `gradient \u2202${key.output}/\u2202node`]) {
         head.append(el("th", { scope: "col" }, name));
       }
-      table.append(el("thead")).append(head);
+      const thead = el("thead");
+      thead.append(head);
+      table.append(thead);
       const body = el("tbody");
       boxes = [];
       for (const row of key.rows) {
@@ -110,7 +114,7 @@
           row.formula ? row.formula.split(" = ")[1] : row.kind === "constant" ? "constant" : "input");
         const value = el("td", { "data-label": "value" });
         const local = el("td", { "data-label": "local derivatives" });
-        const grad = el("td", { "data-label": `\u2202${key.output}/\u2202${row.node}` });
+        const grad = el("td", { "data-label": `gradient \u2202${key.output}/\u2202${row.node}` });
         if (!row.boxes.some((b) => b.field === "value")) value.textContent = row.shown;
         for (const box of row.boxes) {
           const n = boxes.length;
@@ -177,7 +181,9 @@
     table.append(el("caption", {}, "Each node's grad at this step"));
     const head = el("tr");
     for (const name of ["node", "computed as", "value", "grad"]) head.append(el("th", { scope: "col" }, name));
-    table.append(el("thead")).append(head);
+    const thead = el("thead");
+      thead.append(head);
+      table.append(thead);
     const body = el("tbody");
     const cells = {};
     for (const node of [...data.nodes].reverse()) {
@@ -233,7 +239,9 @@
         code.textContent = `${step.node}.grad = 1`;
         line.textContent = `${where}: the output: ${step.node}.grad = 1 (0 \u2192 1).`;
       } else {
-        code.textContent = step.lines.map((l) => `${l.parent}.grad ${op} ${show(l.local)} * ${step.node}.grad`).join("\n");
+        code.textContent = `# node = ${step.node}: for parent, local in zip(node.parents, node.local_grads)\n` +
+          step.lines.map((l) => `parent.grad ${op} local * node.grad  # ${l.parent}: ` +
+            `${show(l.before)} \u2192 ${show(l.after)}`).join("\n");
         const changes = step.lines.map((l) => `${l.parent}.grad ${op} ${show(l.local)} \u00d7 ${show(l.node_grad)}: ` +
           `${show(l.before)} \u2192 ${show(l.after)}`).join("; ");
         line.textContent = `${where}: node ${step.node} passes its grad to its parents. ${changes}.`;
