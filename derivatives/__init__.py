@@ -9,6 +9,7 @@ The package behind the lessons, one module per job:
 - :mod:`derivatives.nn`: a small network of values, gradient descent and gradient checking.
 - :mod:`derivatives.homemade`: checks an engine or network built by hand against the package.
 - :mod:`derivatives.plotting`: the figures of the lessons.
+- :mod:`derivatives.exercises`: graph exercises with answer keys, and a backprop stepper.
 
 The names used most are also available at the top level. Importing the package loads neither
 SymPy, NumPy nor matplotlib: the symbolic and plotting modules load when first used.
@@ -51,7 +52,7 @@ from derivatives.forward_mode import Dual, forward_mode_gradient
 from derivatives.nn import MLP, gradient_check, sgd_step
 
 if TYPE_CHECKING:
-    from derivatives import plotting, symbolic
+    from derivatives import exercises, plotting, symbolic
     from derivatives.symbolic import to_sympy
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "derivative_estimate",
     "display",
     "epsilon",
+    "exercises",
     "forward_difference",
     "forward_mode",
     "forward_mode_gradient",
@@ -85,7 +87,11 @@ __all__ = [
     "zero_grad",
 ]
 # Names whose modules import SymPy, NumPy or matplotlib: loaded on first use (PEP 562).
-_LAZY = {"plotting": "derivatives.plotting", "symbolic": "derivatives.symbolic"}
+_LAZY = {
+    "exercises": "derivatives.exercises",
+    "plotting": "derivatives.plotting",
+    "symbolic": "derivatives.symbolic",
+}
 _LAZY_NAMES = {"to_sympy": "derivatives.symbolic"}
 
 

@@ -512,8 +512,12 @@ class GraphExercise:
     """A graph exercise that a page displays: boxes, keys, feedback (see the module's notes)."""
 
     def __init__(self, key: JSONDict, pool: Sequence[JSONDict] = ()) -> None:
-        self.key = key
-        self.pool = list(pool)
+        expected = "a dict made by exercise_key"
+        self.key = instance(key, dict, "key", expected)
+        self.pool = [
+            instance(k, dict, f"pool[{i}]", expected)
+            for i, k in enumerate(sequence(pool, "pool", "keys", empty=True))
+        ]
 
     def _repr_html_(self) -> str:
         """The exercise's markup: its title, its keys as JSON, the answers folded."""
@@ -637,7 +641,7 @@ class BackpropStepper:
 
     def __init__(self, root: Value, title: str) -> None:
         order = topological_order(root)
-        self.title = title
+        self.title = text(title, "title")
         self.names = _names(order)
         self.order = order
         self.steps = backprop_steps(root)

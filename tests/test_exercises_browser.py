@@ -195,7 +195,9 @@ def axe_violations(o: Opened) -> list[tuple[str, list[object]]]:
 
 
 def test_axe_finds_nothing_in_the_light_theme(backprop: Opened) -> None:
-    assert backprop.errors == []  # (axe itself then asks for stylesheets it cannot find)
+    assert (
+        backprop.errors == []
+    )  # (axe itself then asks for stylesheets it cannot find)
     assert axe_violations(backprop) == []
 
 

@@ -58,6 +58,7 @@ PUBLIC_MODULES = (
     "forward_mode",
     "plotting",
     "display",
+    "exercises",
 )
 
 
