@@ -18,6 +18,7 @@ BENCHMARKS = (
     "bench_engine.py",
     "bench_build.py",
     "bench_live.py",
+    "bench_exercises.py",
 )
 
 
