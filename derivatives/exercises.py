@@ -35,7 +35,7 @@ from derivatives._validate import (
 )
 from derivatives.chain_rule import Value, backward, topological_order, zero_grad
 from derivatives.display import typeset
-from derivatives.epsilon import nudge
+from derivatives.epsilon import Nudge, nudge
 
 __all__ = [
     "BackpropStepper",
@@ -229,6 +229,9 @@ def _mistakes(
     return kept
 
 
+Candidates = list[tuple[float, str]]
+
+
 def _grad_box(
     node: Value,
     order: Sequence[Value],
@@ -238,41 +241,60 @@ def _grad_box(
     """The box for d(output)/d(node): its key, its known mistakes, its hint."""
     root = order[-1]
     out, name = names[root], names[node]
-    answer = grads[node]
     measured = nudge(lambda t: _rerun(order, node, t), node.data, EPS)
-    nudge_hint = (
+    hint = (
         f"Measure it: raise {name} by {_num(EPS)}, from {_num(measured.w)} to "
         f"{_num(measured.w + EPS)}, and recompute: {out} goes from {_num(measured.f_w)} "
         f"to {_num(measured.f_w_eps)}, so {out} moves about "
         f"{_num(measured.k)} times as far as {name}."
     )
+    box = {
+        "node": name,
+        "field": "grad",
+        "name": f"gradient of {name}, \u2202{out}/\u2202{name}",
+        "answer": grads[node],
+        "hint": hint,
+    }
     if node is root:
-        return {
-            "node": name,
-            "field": "grad",
-            "name": f"gradient of {name}, \u2202{out}/\u2202{name}",
-            "answer": answer,
+        start = f"The output's own gradient starts the pass: \u2202{out}/\u2202{out} is 1."
+        return box | {
             "right": f"Right: nudging {out} by \u03b5 moves {out} by \u03b5.",
-            "mistakes": _mistakes(
-                answer,
-                [
-                    (
-                        0.0,
-                        f"The output's own gradient starts the pass: \u2202{out}/"
-                        f"\u2202{out} is 1, since {out} moves exactly as far as itself.",
-                    )
-                ],
-            ),
-            "hint": nudge_hint,
+            "mistakes": _mistakes(grads[node], [(0.0, start)]),
         }
     uses = _uses(node, order)
-    shares = [user.local_grads[slot] * grads[user] for user, slot in uses]
     terms = " + ".join(
         f"{_num(user.local_grads[slot])} \u00d7 {_num(grads[user])}"
         for user, slot in uses
     )
+    candidates = (
+        _chain_mistakes(node, order, names, grads)
+        + [
+            (
+                -grads[node],
+                "Right size, wrong sign: check each local derivative's sign.",
+            )
+        ]
+        + _nudge_mistakes(out, name, measured)
+    )
+    return box | {
+        "right": f"Right: {name}.grad = {terms}.",
+        "mistakes": _mistakes(grads[node], candidates),
+        "hint": "Not this. " + hint,
+    }
+
+
+def _chain_mistakes(
+    node: Value,
+    order: Sequence[Value],
+    names: dict[Value, str],
+    grads: dict[Value, float],
+) -> Candidates:
+    """A path of a shared node forgotten; the gradient from upstream dropped."""
+    name, root = names[node], order[-1]
+    uses = _uses(node, order)
     users = ", ".join(names[user] for user, _ in uses)
-    candidates: list[tuple[float, str]] = []
+    shares = [user.local_grads[slot] * grads[user] for user, slot in uses]
+    candidates: Candidates = []
     if len(uses) > 1:
         path = (
             f"That is one path's share. {name} is used {len(uses)} times (by {users}): "
@@ -280,59 +302,41 @@ def _grad_box(
             f"{name}.grad += local \u00d7 node.grad, and the shares add up."
         )
         candidates += [(share, path) for share in shares]
-        candidates += [(answer - share, path) for share in shares]
+        candidates += [(sum(shares) - share, path) for share in shares]
     dropped = (
         f"That is the local derivative alone. The chain rule multiplies it by the "
         f"gradient that arrives from {users}: {name}.grad += local \u00d7 node.grad."
     )
     candidates.append((sum(user.local_grads[slot] for user, slot in uses), dropped))
     further = [(user, slot) for user, slot in uses if user is not root]
-    if (
-        further
-    ):  # the local derivative times the next one, the gradient beyond dropped
-        grandparent = sum(
+    if further:  # the local derivative times the next one only
+        two = [
             user.local_grads[slot] * _first_local(user, order)
             for user, slot in further
-        )
-        candidates.append((grandparent, dropped))
-    candidates.append(
-        (
-            -answer,
-            "Right size, wrong sign: check the sign of each local derivative.",
-        )
-    )
+        ]
+        candidates.append((sum(two), dropped))
+    return candidates
+
+
+def _nudge_mistakes(out: str, name: str, measured: Nudge) -> Candidates:
+    """A nudge misread: a ratio of outputs, a change not divided by the step, an estimate."""
+    candidates: Candidates = []
     if measured.f_w != 0:
-        candidates.append(
-            (
-                measured.f_w_eps / measured.f_w,
-                f"That is {out}({name} + \u03b5) / {out}({name}), a ratio of two outputs. "
-                f"A derivative is the change over the step: ({out}({name} + \u03b5) "
-                f"\u2212 {out}({name})) / \u03b5.",
-            )
+        ratio = (
+            f"That is {out}({name} + \u03b5) / {out}({name}), a ratio of two outputs. "
+            f"A derivative is the change over the step: ({out}({name} + \u03b5) "
+            f"\u2212 {out}({name})) / \u03b5."
         )
-    candidates.append(
-        (
-            measured.change,
-            f"That is how far {out} moves when {name} moves by \u03b5 = {_num(EPS)}: "
-            f"divide by \u03b5.",
-        )
+        candidates.append((measured.f_w_eps / measured.f_w, ratio))
+    undivided = (
+        f"That is how far {out} moves when {name} moves by \u03b5 = {_num(EPS)}: "
+        "divide by \u03b5."
     )
-    candidates.append(
-        (
-            measured.k,
-            "Close: that is the nudge's estimate, off by a little because \u03b5 is "
-            "not zero. The backward pass gives the exact value.",
-        )
+    estimate = (
+        "Close: that is the nudge's estimate, off by a little because \u03b5 is "
+        "not zero. The backward pass gives the exact value."
     )
-    return {
-        "node": name,
-        "field": "grad",
-        "name": f"gradient of {name}, \u2202{out}/\u2202{name}",
-        "answer": answer,
-        "right": f"Right: {name}.grad = {terms}.",
-        "mistakes": _mistakes(answer, candidates),
-        "hint": "Not this. " + nudge_hint,
-    }
+    return [*candidates, (measured.change, undivided), (measured.k, estimate)]
 
 
 def _first_local(node: Value, order: Sequence[Value]) -> float:
