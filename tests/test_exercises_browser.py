@@ -1,20 +1,24 @@
 """The graph exercises and the stepper in headless Chromium, with the network cut: typing right,
 wrong and known-mistake answers, keyboard only, stepping with += and =, a new practice graph,
-a phone-width page, and no Python runtime fetched."""
+a phone-width page, axe-core, and no Python runtime fetched. Playwright and axe load only when a
+browser test runs."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Locator, Page
 
 from derivatives import topological_order
 from derivatives.exercises import random_graph
+
+# Playwright loads with the browser fixture: a unit run never imports it.
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page
 
 
 class Opened:
@@ -186,6 +190,8 @@ def test_the_stepper_with_plus_equals_and_with_equals(backprop: Opened) -> None:
 
 def axe_violations(o: Opened) -> list[tuple[str, list[object]]]:
     """axe-core on the exercises and the stepper: labels, names, contrast."""
+    from axe_playwright_python.sync_playwright import Axe
+
     exercise = o.page.locator(".graph-exercise").first
     answer(exercise, "c", "grad", "1")  # a wrong verdict and its feedback shown
     answer(exercise, "d", "grad", "-2")
