@@ -423,8 +423,9 @@ def exercise_key(
         The output of a graph whose nodes, constants apart, have distinct labels.
     title : str
         What the exercise asks, shown above its boxes.
-    fields : sequence of str, default ("value", "local", "grad")
-        Which boxes to ask for: node values, local derivatives, gradients.
+    fields : sequence of str, optional
+        Which boxes to ask for, among ``"value"`` (node values), ``"local"`` (local
+        derivatives) and ``"grad"`` (gradients); all three by default.
 
     Returns
     -------
