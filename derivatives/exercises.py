@@ -54,6 +54,7 @@ TOLERANCE = 2e-4  # relative: four significant digits count as right
 EPS = 0.001  # the course's nudge
 JSONDict = dict[str, Any]
 
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _SYMBOLS = {"+": "+", "-": "\u2212", "*": "\u00d7", "/": "/"}
 _UNARY: dict[str, Callable[[float], float]] = {
     "neg": lambda x: -x,
@@ -106,8 +107,12 @@ def _formula(node: Value, names: dict[Value, str]) -> str:
         right = f"{args[0]} {_SYMBOLS[node.op]} {args[1]}"
     elif node.op == "neg":
         right = f"\u2212{args[0]}"
-    elif node.op.startswith("**"):
-        right = f"{args[0]}**{node.op[2:]}".replace("-", "\u2212")
+    elif node.op.startswith("**"):  # c**2 as c², c**-1 as c⁻¹, c**0.5 as c**0.5
+        power = node.op[2:]
+        exponent = (
+            power.translate(_SUPERSCRIPTS) if power.lstrip("-").isdigit() else ""
+        )
+        right = args[0] + (exponent or f"**{power}".replace("-", "\u2212"))
     else:
         right = f"{node.op}({args[0]})"
     return f"{names[node]} = {right}"
