@@ -172,7 +172,9 @@ html_last_updated_fmt = None
 html_static_path = ["_static", str(_offline_mathjax())]
 html_logo = "_static/logo.svg"
 html_favicon = "_static/logo.svg"
-html_css_files = ["derivatives.css"]
+html_css_files = ["derivatives.css", "exercises.css"]
+# Graph exercises and the backprop stepper (derivatives.exercises): keys in the page, no Python.
+html_js_files = [("exercises.js", {"defer": "defer"})]
 html_context = {
     "default_mode": "auto"
 }  # light or dark, as the reader's system prefers

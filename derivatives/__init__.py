@@ -11,6 +11,7 @@ The package behind the lessons, one module per job:
 - :mod:`derivatives.datasets`: small seeded data sets (two moons) and a training/held-out split.
 - :mod:`derivatives.tensor`: the same networks as matrices, with NumPy.
 - :mod:`derivatives.plotting`: the figures of the lessons.
+- :mod:`derivatives.exercises`: graph exercises with answer keys, and a backprop stepper.
 
 The names used most are also available at the top level. Importing the package loads neither
 SymPy, NumPy nor matplotlib: the symbolic, datasets, tensor and plotting modules load when
@@ -54,7 +55,7 @@ from derivatives.forward_mode import Dual, forward_mode_gradient
 from derivatives.nn import MLP, gradient_check, sgd_step
 
 if TYPE_CHECKING:
-    from derivatives import datasets, plotting, symbolic, tensor
+    from derivatives import datasets, exercises, plotting, symbolic, tensor
     from derivatives.symbolic import to_sympy
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "derivative_estimate",
     "display",
     "epsilon",
+    "exercises",
     "forward_difference",
     "forward_mode",
     "forward_mode_gradient",
@@ -92,6 +94,7 @@ __all__ = [
 # Names whose modules import SymPy, NumPy or matplotlib: loaded on first use (PEP 562).
 _LAZY = {
     "datasets": "derivatives.datasets",
+    "exercises": "derivatives.exercises",
     "plotting": "derivatives.plotting",
     "symbolic": "derivatives.symbolic",
     "tensor": "derivatives.tensor",

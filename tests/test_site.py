@@ -60,6 +60,7 @@ PUBLIC_MODULES = (
     "tensor",
     "plotting",
     "display",
+    "exercises",
 )
 
 

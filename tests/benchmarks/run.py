@@ -21,6 +21,7 @@ BENCHMARKS = (
     "bench_build.py",
     "bench_live.py",
     "bench_classifier.py",
+    "bench_exercises.py",
 )
 
 
