@@ -9,7 +9,8 @@ of the loss with respect to the layer's sums (one row per example), ``dW = D.T @
 
 :func:`matrices` reads the layers of an :class:`~derivatives.nn.MLP` (its values or its
 gradients), :func:`forward` and :func:`backward` run the network on a batch, :func:`hinge_loss`
-is the classification loss of the lessons, and :func:`make_moons` draws the two-moons data set.
+is the classification loss of the lessons (the two-moons data set is
+:func:`derivatives.datasets.make_moons`).
 NumPy is imported with this module, which ``import derivatives`` does not load.
 """
 
@@ -24,8 +25,6 @@ import numpy.typing as npt
 from derivatives._validate import (
     choice,
     instance,
-    integer,
-    real,
     sequence,
     type_error,
     value_error,
@@ -37,7 +36,6 @@ __all__ = [
     "backward",
     "forward",
     "hinge_loss",
-    "make_moons",
     "matrices",
 ]
 
@@ -240,64 +238,6 @@ def hinge_loss(scores: npt.ArrayLike, labels: npt.ArrayLike) -> tuple[float, Arr
     active = margins > 0
     grad = np.where(active, -y, 0.0) / len(flat)
     return float(np.where(active, margins, 0.0).mean()), grad.reshape(s.shape)
-
-
-def make_moons(
-    n_points: int = 200, noise: float = 0.1, seed: int = 0
-) -> tuple[Array, npt.NDArray[np.int64]]:
-    """Two interleaving half circles of points, labelled -1 and +1, with Gaussian noise.
-
-    Both half circles have radius 1. Class -1 lies on the upper half of the circle around
-    (-0.5, -0.25), class +1 on the lower half of the circle around (0.5, 0.25), so the data are
-    centred on (0, 0) (scikit-learn's ``make_moons`` moved by (-0.5, -0.25)). Along each arc
-    the points are evenly spaced; then each moves by Gaussian noise of standard deviation
-    `noise` in x and in y. The points come in a random order.
-
-    Parameters
-    ----------
-    n_points : int, optional
-        Number of points, at least 2; class -1 gets the extra one of an odd number.
-    noise : real number, optional
-        Standard deviation of the noise, 0 or more.
-    seed : int, optional
-        Seed of the generator (``numpy.random.default_rng``).
-
-    Returns
-    -------
-    points : numpy.ndarray
-        The points, one row ``(x, y)`` each: shape ``(n_points, 2)``.
-    labels : numpy.ndarray
-        The class of each point, -1 or +1: shape ``(n_points,)``.
-
-    Raises
-    ------
-    TypeError
-        If `n_points` or `seed` is not an integer, or `noise` is not a real number.
-    ValueError
-        If `n_points` is below 2 or `noise` is negative.
-
-    Examples
-    --------
-    >>> points, labels = make_moons(6, noise=0.0)
-    >>> points.shape, sorted(labels.tolist())
-    ((6, 2), [-1, -1, -1, 1, 1, 1])
-    """
-    n = integer(n_points, "n_points", minimum=2)
-    sd = real(noise, "noise")
-    if sd < 0:
-        raise value_error("noise", "a number of at least 0", noise)
-    rng = np.random.default_rng(integer(seed, "seed"))
-    n_upper = n - n // 2
-    t_upper = np.linspace(0.0, np.pi, n_upper)
-    t_lower = np.linspace(0.0, np.pi, n // 2)
-    upper = np.column_stack([np.cos(t_upper) - 0.5, np.sin(t_upper) - 0.25])
-    lower = np.column_stack([0.5 - np.cos(t_lower), 0.25 - np.sin(t_lower)])
-    points = np.vstack([upper, lower]) + rng.normal(0.0, sd, size=(n, 2))
-    labels = np.concatenate(
-        [-np.ones(n_upper, np.int64), np.ones(n // 2, np.int64)]
-    )
-    order = rng.permutation(n)
-    return points[order], labels[order]
 
 
 def _activate(sums: Array, activation: str) -> Array:

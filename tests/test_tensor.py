@@ -20,7 +20,6 @@ from derivatives.tensor import (
     backward,
     forward,
     hinge_loss,
-    make_moons,
     matrices,
 )
 
@@ -146,24 +145,6 @@ def test_hinge_loss_by_hand_and_by_the_engine() -> None:
     assert loss == total.data and g[:, 0].tolist() == [s.grad for s in scores]
 
 
-def test_moons_are_two_seeded_half_circles() -> None:
-    points, labels = make_moons(7, noise=0.0, seed=3)
-    assert points.shape == (7, 2) and sorted(labels.tolist()) == [-1] * 4 + [1] * 3
-    upper, lower = points[labels == -1], points[labels == 1]
-    assert np.allclose(np.hypot(upper[:, 0] + 0.5, upper[:, 1] + 0.25), 1.0)
-    assert np.allclose(np.hypot(lower[:, 0] - 0.5, lower[:, 1] - 0.25), 1.0)
-    assert (upper[:, 1] >= -0.25 - 1e-12).all() and (
-        lower[:, 1] <= 0.25 + 1e-12
-    ).all()
-    a, b, c = make_moons(50, seed=1), make_moons(50, seed=1), make_moons(50, seed=2)
-    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
-    assert not np.array_equal(a[0], c[0])
-    noisy, same = make_moons(400, noise=0.1, seed=0)
-    clean, _ = make_moons(400, noise=0.0, seed=0)
-    assert np.array_equal(same, _)
-    assert 0.08 < np.std(noisy - clean) < 0.12  # the noise has the asked deviation
-
-
 def test_importing_the_package_loads_no_numpy_and_tensor_loads_on_use() -> None:
     code = (
         "import sys, derivatives; print('numpy' in sys.modules); "
@@ -266,13 +247,6 @@ def good_layers() -> list[Dense]:
             TypeError,
             "scores must be an array of real numbers",
         ),
-        (lambda: make_moons(1), ValueError, "n_points must be"),
-        (
-            lambda: make_moons(10, noise=-0.1),
-            ValueError,
-            "noise must be a number of at least 0",
-        ),
-        (lambda: make_moons(10, seed=1.5), TypeError, "seed must be"),
     ],
 )
 def test_refusals_name_the_argument(
