@@ -12,8 +12,8 @@ for (const button of document.querySelectorAll(
 )) {
   if (button.offsetParent === null) button.remove();
 }
-// The book theme takes the focus off a button it was clicked (to hide its tooltip), so a
-// drawer that closes would leave the focus nowhere: give it back to the button.
+// The book theme takes the focus off a clicked toggle (to hide its tooltip), so a drawer
+// that closes would leave the focus nowhere: give it back to the toggle.
 for (const [drawer, toggle] of [
   ["#pst-primary-sidebar-modal", ".primary-toggle"],
   ["#pst-secondary-sidebar-modal", ".secondary-toggle"],
@@ -26,7 +26,9 @@ for (const [drawer, toggle] of [
   dialog?.addEventListener("close", () =>
     setTimeout(() => {
       const active = document.activeElement;
-      if (!active || active === document.body) document.querySelector(toggle)?.focus({ preventScroll: true });
+      if (!active || active === document.body) {
+        document.querySelector(toggle)?.focus({ preventScroll: true });
+      }
     }),
   );
 }
