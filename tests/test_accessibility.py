@@ -211,7 +211,7 @@ def test_no_page_is_wider_than_a_phone(
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_shrunk_figure_opens_at_full_size(
+def test_every_shrunk_figure_is_a_button_to_its_full_size(
     on_a_phone: dict[str, dict[str, Any]], name: str
 ) -> None:
     assert on_a_phone[name]["closed"] == []
@@ -243,9 +243,7 @@ def test_a_figure_opens_at_full_size_from_the_keyboard(
         "() => document.querySelector('dialog.figure-dialog').open"
     )
     large = dialog.locator("img")
-    page.wait_for_function(
-        "i => i.complete", arg=large.element_handle(), timeout=10000
-    )
+    page.wait_for_function("i => i.complete", arg=large.element_handle())
     width = large.evaluate("i => i.getBoundingClientRect().width")
     assert width == pytest.approx(large.evaluate("i => i.naturalWidth"), abs=1)
     px = text.smallest * width / text.viewbox_width
