@@ -164,6 +164,8 @@ def _offline_mathjax() -> Path:
 
 _MATHJAX = "sphinx-mathjax-offline/static/mathjax"
 mathjax_path = "mathjax/tex-chtml.js"
+# Without MathJax's menu a formula is not a tab stop: the keyboard goes from link to link.
+mathjax3_config = {"options": {"enableMenu": False}}
 
 # -- HTML ------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
@@ -173,8 +175,9 @@ html_static_path = ["_static", str(_offline_mathjax())]
 html_logo = "_static/logo.svg"
 html_favicon = "_static/logo.svg"
 html_css_files = ["derivatives.css", "exercises.css"]
-# Graph exercises and the backprop stepper (derivatives.exercises): keys in the page, no Python.
-html_js_files = [("exercises.js", {"defer": "defer"})]
+# The sidebar buttons on a phone, figures at full size (deferred: runs before the themes bind);
+# graph exercises and the backprop stepper (derivatives.exercises): keys in the page, no Python.
+html_js_files = [("reading.js", {"defer": "defer"}), ("exercises.js", {"defer": "defer"})]
 html_context = {
     "default_mode": "auto"
 }  # light or dark, as the reader's system prefers
