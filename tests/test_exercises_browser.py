@@ -190,13 +190,17 @@ def test_the_stepper_with_plus_equals_and_with_equals(backprop: Opened) -> None:
 
 def axe_violations(o: Opened) -> list[tuple[str, list[object]]]:
     """axe-core on the exercises and the stepper: labels, names, contrast."""
-    from axe_playwright_python.sync_playwright import Axe
+    from tests import axe_core
 
     exercise = o.page.locator(".graph-exercise").first
     answer(exercise, "c", "grad", "1")  # a wrong verdict and its feedback shown
     answer(exercise, "d", "grad", "-2")
-    scope = {"include": [[".graph-exercise"], [".backprop-stepper"]]}
-    found = Axe().run(o.page, context=scope).response["violations"]
+    o.page.add_script_tag(content=axe_core.source())
+    found = o.page.evaluate(
+        """async () => (await axe.run(
+            {include: [[".graph-exercise"], [".backprop-stepper"]]},
+            {resultTypes: ["violations"]})).violations"""
+    )
     return [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
 
 
