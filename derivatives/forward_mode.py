@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import SupportsFloat
 
+from derivatives._rules import power as _power
 from derivatives._validate import (
     function,
     instance,
@@ -33,7 +34,6 @@ from derivatives._validate import (
     type_error,
     unsupported,
 )
-from derivatives.chain_rule import _power
 
 __all__ = ["Dual", "forward_mode_gradient"]
 

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from derivatives._rules import moves
 from derivatives._validate import (
     choice,
     flag,
@@ -27,7 +28,6 @@ from derivatives._validate import (
     value_error,
 )
 from derivatives.epsilon import (
-    _moves,
     central_difference,
     complex_step,
     derivative,
@@ -485,7 +485,7 @@ def plot_step_error(
 def _step_moves(x: float, h: float) -> bool:
     """Whether the finite differences accept the step ``h`` at ``x``."""
     try:
-        _moves(x, h, "h")
+        moves(x, h, "h")
     except ValueError:
         return False
     return True
