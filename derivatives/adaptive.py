@@ -47,9 +47,11 @@ _RTOL = 1e-8
 # computed in several operations is off by some units in the last place of |f|, not half of
 # one. The careful path also measures it (see _measure_noise).
 _ROUNDING = 64
-# The spacing of the points at which the careful path measures the noise of f, in units in
-# the last place of x.
-_NOISE_SPACING = 256
+# The points at which the careful path measures the noise of f, in units in the last place
+# of x (irregular: see _measure_noise), and how far above the typical size of the noise
+# its error estimates stay.
+_NOISE_OFFSETS = (-887, -659, -421, -283, -131, 127, 293, 443, 661, 907)
+_NOISE_MARGIN = 8
 # The fast path checks its stencil at this fraction of its step (no small ratio of integers,
 # and exact in float64).
 _CHECK_RATIO = 0.75 - 2.0**-12
@@ -204,45 +206,64 @@ def _measure_noise(f: _Counted, x: float) -> None:
     """Measure the rounding noise of f next to x, where the model of |f| may miss it.
 
     An argument rounded inside f (``sin(50 * t)`` at ``t = 1000``, ``sin(1 / x)``) moves f by
-    about ``|x * f'(x)|`` units in the last place, whatever ``|f|`` is. Fourth differences
-    of f at a spacing ``d`` of a few hundred units of ``x`` cancel any smooth part (that is
-    ``d**4`` times the fourth derivative), leaving the noise. Five points on each side of x
-    (not x itself, which may be off its neighbours) give one each; the larger is kept.
+    about ``|x * f'(x)|`` units in the last place, whatever ``|f|`` is. Fourth divided
+    differences of f over points a few hundred units of ``x`` apart cancel any smooth part
+    (what is left is the fourth derivative times the spacing to the fourth), leaving the
+    noise. The points are irregularly spaced: the rounding errors of ``50 * t`` over evenly
+    spaced ``t`` can be all alike. Five points on each side of x (not x itself, which may be
+    off its neighbours) give one difference each; the larger is kept.
     """
     if x == 0:
         return
-    spacing = _NOISE_SPACING * math.ulp(x)
+    ulp = math.ulp(x)
+    # exact offsets in units of ulp(x) (a point past a power of two may be rounded)
+    nodes = [((x + n * ulp) - x) / ulp for n in _NOISE_OFFSETS]
     try:
-        left = [f(x - j * spacing) for j in range(5, 0, -1)]
-        right = [f(x + j * spacing) for j in range(1, 6)]
+        values = [f(x + t * ulp) for t in nodes]
     except ValueError:
         return
-    fourth = [v[0] - 4 * v[1] + 6 * v[2] - 4 * v[3] + v[4] for v in (left, right)]
-    if all(math.isfinite(d) for d in fourth):
-        _refuse_jump(f, x, spacing, left, right)
-        f.measured = 4 * max(abs(d) for d in fourth)
+    if not all(math.isfinite(v) for v in values):
+        return
+    _refuse_jump(f, x, nodes, values, ulp)
+    # values scaled by a power of two near their size, so that tiny ones do not underflow
+    shift = -math.frexp(max(abs(v) for v in values))[1]
+    spreads = []
+    for group in (slice(0, 5), slice(5, 10)):
+        ts, vs = nodes[group], [math.ldexp(v, shift) for v in values[group]]
+        # the weights of the divided difference, scaled so that the largest is about 1
+        weights = [
+            (ts[-1] - ts[0]) ** 4
+            / math.prod(t - other for other in ts if other != t)
+            for t in ts
+        ]
+        norm = math.sqrt(sum(w * w for w in weights))
+        spread = abs(sum(w * v for w, v in zip(weights, vs, strict=True))) / norm
+        spreads.append(math.ldexp(spread, -shift))
+    f.measured = _NOISE_MARGIN * max(spreads)
 
 
 def _refuse_jump(
-    f: _Counted, x: float, spacing: float, left: list[float], right: list[float]
+    f: _Counted, x: float, nodes: list[float], values: list[float], ulp: float
 ) -> None:
     """Raise if one step between neighbouring values stands out from all the others: a jump.
 
     Rounding moves every value a little; a jump moves the values on one side of it by the
-    same amount, so one difference between neighbours is far from the others, and larger
-    than rounding of the argument can make it.
+    same amount, so one difference between neighbours is far from what the common slope
+    predicts, and larger than rounding can make it.
     """
-    steps = [b - a for a, b in zip(left, left[1:], strict=False)]
-    steps += [(right[0] - left[-1]) / 2]
-    steps += [b - a for a, b in zip(right, right[1:], strict=False)]
-    middle = sorted(steps)[len(steps) // 2]
-    away = sorted(abs(step - middle) for step in steps)
-    size = max(abs(v) for v in left + right)
+    gaps = [b - a for a, b in zip(nodes, nodes[1:], strict=False)]
+    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    slopes = sorted(step / gap for step, gap in zip(steps, gaps, strict=True))
+    middle = slopes[len(slopes) // 2]
+    away = sorted(
+        abs(step - middle * gap) for step, gap in zip(steps, gaps, strict=True)
+    )
+    size = max(abs(v) for v in values)
     rounding = _ROUNDING * f.unit * size
     if away[-1] > max(1e3 * (away[-2] + rounding), 1e-6 * size):
         raise ValueError(
             f"f has a pole or a jump at or near x={x!r}: between points "
-            f"{spacing:.3g} apart its values differ by {away[-1]:.3g}"
+            f"{max(gaps) * ulp:.3g} apart its values differ by {away[-1]:.3g}"
         )
 
 
