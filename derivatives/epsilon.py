@@ -281,7 +281,9 @@ def complex_step(
     Returns
     -------
     float
-        The estimate of ``f'(x)``.
+        The estimate of ``f'(x)``. It costs ``f(x)``, ``f(x + i*h)`` and four real values
+        near ``x``, which check it: a function that drops the imaginary part of its input
+        returns complex numbers whose imaginary parts say nothing of the slope.
 
     Raises
     ------
@@ -290,8 +292,9 @@ def complex_step(
         input (for example it uses ``math.exp``; use ``cmath.exp``), or ``f`` returns
         a real number or a non-number for complex input.
     ValueError
-        If ``x`` or ``h`` is not finite, ``h`` is not positive, or ``f`` cannot be evaluated
-        (it raises a math error or the result is nan or inf).
+        If ``x`` or ``h`` is not finite, ``h`` is not positive, ``f`` cannot be evaluated
+        (it raises a math error or the result is nan or inf), or a real central difference
+        contradicts the complex step (``f`` is not analytic: it takes ``.real``, ``abs``).
 
     Examples
     --------
@@ -314,7 +317,55 @@ def complex_step(
             f"(the complex step assumes f maps real numbers to real numbers near x)"
         )
     z = complex(point, step)
-    return real(_complex_call(f, z).imag / step, "the complex-step derivative")
+    estimate = real(_complex_call(f, z).imag / step, "the complex-step derivative")
+    _analytic(f, point, step, at_x.real, estimate)
+    return estimate
+
+
+def _analytic(
+    f: Callable[[complex], object],
+    x: float,
+    step: float,
+    fx: float,
+    estimate: float,
+) -> None:
+    """Refuse a complex step that a real central difference contradicts.
+
+    A function that drops the imaginary part of its input (``z.real``, ``abs``, a
+    comparison) returns a complex number whose imaginary part says nothing of the slope:
+    ``z.real**2 + 0j`` gives 0 everywhere. Four real values, at ``x +- h`` and ``x +- 2h``
+    (and at a step 64 times smaller if they disagree), give the order-4 central difference
+    and an estimate of its error, and of the complex step's own truncation error
+    (``step**2 / 6`` times the third derivative).
+    """
+    # f changes on the scale of x, or faster near a pole, where |f / f'| is small; a kink
+    # near x can spoil the first real difference, not a smaller one too
+    length = abs(x) if x != 0 else 1.0
+    if estimate != 0 and fx != 0:
+        length = min(length, abs(fx / estimate))
+    coarse = default_step(4, length)
+    for h in (coarse, coarse / 64):
+        try:
+            values = {
+                k: _complex_call(f, complex(x + k * h, 0.0)).real
+                for k in (-2, -1, 1, 2)
+            }
+        # the real neighbours leave the domain: nothing to compare with
+        except ValueError:
+            return
+        d1 = (values[1] - values[-1]) / (2 * h)
+        d2 = (values[2] - values[-2]) / (4 * h)
+        order4 = (4 * d1 - d2) / 3
+        noise = 64 * EPS_MACH * sum(abs(v) for v in values.values()) / h
+        truncation = abs(d2 - d1) * (1 + (step / h) ** 2)
+        scale = max(abs(order4), abs(fx) / max(abs(x), 1.0))
+        if abs(estimate - order4) <= 10 * truncation + noise + 1e-6 * scale:
+            return
+    raise ValueError(
+        f"f is not analytic near x={x!r}: the complex step gives {estimate!r} but a "
+        f"real central difference gives {order4:.6g}, so f drops the imaginary part "
+        f"of its input (.real, abs or a comparison) and the complex step cannot be used"
+    )
 
 
 def _complex_call(f: Callable[[complex], object], z: complex) -> complex:
