@@ -20,6 +20,7 @@ from matplotlib.path import Path
 
 from derivatives._validate import instance, integer, positive, type_error
 from derivatives.chain_rule import Value, topological_order
+from derivatives.plotting._mathtext import check_label
 
 __all__ = ["plot_graph"]
 
@@ -323,6 +324,8 @@ def plot_graph(
     grads = any(n.grad != 0 for n in nodes) if show_grad is None else show_grad
 
     grid, links = _layout(nodes)
+    for i, node in enumerate(nodes):
+        check_label(node.label, f"the label of node {i} ({node.label!r})")
     texts = {id(n): _node_text(n, grads) for n in nodes}
     widest = max(len(line) for text in texts.values() for line in text.split("\n"))
     w, h = max(0.9, _CHAR * widest + 0.3), _LINE * (2 + grads) + 0.2
