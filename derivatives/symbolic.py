@@ -755,9 +755,8 @@ def to_sympy(root: Value) -> sympy.Expr:
     order = topological_order(root)
     uses = collections.Counter(p for node in order for p in node.parents)
     exprs: dict[Value, sympy.Expr] = {}
-    sums: dict[
-        Value, list[sympy.Expr]
-    ] = {}  # terms of "+" nodes not yet made into an Add
+    # terms of "+" nodes not yet made into an Add
+    sums: dict[Value, list[sympy.Expr]] = {}
     leaves: dict[str, Value] = {}
 
     def expr_of(node: Value) -> sympy.Expr:
@@ -773,9 +772,8 @@ def to_sympy(root: Value) -> sympy.Expr:
                 _check_graph_work(expr_of(parent), measured)
         if node.op == "+":
             terms: list[sympy.Expr] = []
-            for (
-                p
-            ) in node.parents:  # a sum used once joins this one: a chain is one Add
+            # a sum used once joins this one: a chain is one Add
+            for p in node.parents:
                 terms.extend(
                     sums.pop(p) if p in sums and uses[p] == 1 else [expr_of(p)]
                 )

@@ -154,9 +154,8 @@ def _evaluate(
     """``f(x)`` as a float; ``finite=True`` also rejects inf and nan (where a slope is drawn)."""
     try:
         y = f(x)
-    except (
-        ArithmeticError
-    ) as error:  # ZeroDivisionError, OverflowError: f is undefined at x
+    # ZeroDivisionError, OverflowError: f is undefined at x
+    except ArithmeticError as error:
         raise ValueError(f"f could not be evaluated at {x!r}: {error}") from error
     if not is_real(y):
         raise type_error(f"f({x!r})", "a real number", y)
