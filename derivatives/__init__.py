@@ -8,6 +8,7 @@ The package behind the lessons, one module per job:
 - :mod:`derivatives.chain_rule`: the backpropagation engine, :class:`~derivatives.chain_rule.Value`.
 - :mod:`derivatives.forward_mode`: forward mode, :class:`~derivatives.forward_mode.Dual` numbers.
 - :mod:`derivatives.nn`: a small network of values, gradient descent and gradient checking.
+- :mod:`derivatives.homemade`: checks an engine or network built by hand against the package.
 - :mod:`derivatives.plotting`: the figures of the lessons.
 
 The names used most are also available at the top level. Importing the package loads neither
@@ -28,7 +29,15 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from derivatives import adaptive, chain_rule, display, epsilon, forward_mode, nn
+from derivatives import (
+    adaptive,
+    chain_rule,
+    display,
+    epsilon,
+    forward_mode,
+    homemade,
+    nn,
+)
 from derivatives.chain_rule import (
     Value,
     backward,
@@ -73,6 +82,7 @@ __all__ = [
     "forward_mode_gradient",
     "gradient_check",
     "graph_table",
+    "homemade",
     "nn",
     "nudge",
     "numerical_gradient",

@@ -197,7 +197,7 @@ class Value:
         return _node(s, "sigmoid", (self,), (s * rest,))  # rest is 1 - s, exactly
 
     def backward(self) -> None:
-        """Fill ``.grad`` of every node of this graph: see :func:`backward`."""
+        """Backpropagate from this value: see :func:`backward`."""
         backward(self)
 
 

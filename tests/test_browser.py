@@ -153,3 +153,20 @@ def test_search_finds_a_lesson(visit) -> None:  # type: ignore[no-untyped-def]
     )
     assert any("backprop.html" in link for link in links), links
     assert v.outside == []
+
+
+def test_glued_numbers_read_as_prose_and_only_marked_results_are_bold(
+    visit,
+) -> None:  # type: ignore[no-untyped-def]
+    page = visit("what-is-a-derivative.html").page
+    weights = page.eval_on_selector_all(
+        "span.pasted-text",
+        """spans => spans.map(s => [getComputedStyle(s).fontWeight,
+                                   getComputedStyle(s.parentElement).fontWeight,
+                                   s.closest('strong') !== null])""",
+    )
+    assert len(weights) > 10
+    # a glued number has the weight of the text around it: bold only inside **...**
+    assert all(own == parent for own, parent, _ in weights), weights
+    assert any(strong and int(own) >= 600 for own, _, strong in weights)
+    assert all(int(own) < 600 for own, _, strong in weights if not strong)

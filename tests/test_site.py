@@ -54,6 +54,7 @@ PUBLIC_MODULES = (
     "symbolic",
     "chain_rule",
     "nn",
+    "homemade",
     "forward_mode",
     "plotting",
     "display",
