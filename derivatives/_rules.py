@@ -83,6 +83,14 @@ def call(f: Callable[[float], object], point: float) -> float:
     return evaluate(f, point)[0]
 
 
+def central(f: Callable[[float], object], x: float, h: float) -> float:
+    """``(f(x + h) - f(x - h)) / (2h)`` for a step that moves x and an f known at x."""
+    moves(x, h, "eps")
+    return real(
+        (call(f, x + h) - call(f, x - h)) / (2 * h), "the difference quotient"
+    )
+
+
 def default_step(order: int, scale: float) -> float:
     """A step near the float64 optimum for a central stencil of ``order``: a power of two.
 

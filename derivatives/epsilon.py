@@ -253,9 +253,16 @@ def central_difference(
         if eps is None
         else positive(eps, "eps")
     )
-    moves(point, step, "eps")
-    defined_at(partial(call, f), point)
-    return _central(f, point, step, int(order))
+    return _checked_central(f, point, step, int(order))
+
+
+def _checked_central(
+    f: Callable[[float], object], x: float, h: float, order: int
+) -> float:
+    """The central stencil, once the step moves x and f is defined at x."""
+    moves(x, h, "eps")
+    defined_at(partial(call, f), x)
+    return _central(f, x, h, order)
 
 
 def complex_step(
@@ -469,12 +476,19 @@ def derivative(
         return (
             complex_step(f, point) if step is None else complex_step(f, point, step)
         )
+    return _derivative(f, point, step)
+
+
+def _derivative(
+    f: Callable[[float], object], x: float, step: float | None
+) -> float:
+    """The core of :func:`derivative` for the central method, with f and x checked."""
     if step is not None:
-        return central_difference(f, point, step)
-    result = derivative_estimate(f, point)
+        return _checked_central(f, x, step, 2)
+    result = derivative_estimate(f, x)
     if not result.converged:
         raise ValueError(
-            f"the estimates of f'({point!r}) did not converge: the best, {result.value!r}, "
+            f"the estimates of f'({x!r}) did not converge: the best, {result.value!r}, "
             f"has an estimated error of {result.error:.1e}, more than 1e-8 of the slope"
         )
     return result.value
@@ -528,13 +542,22 @@ def partial_difference(
     function(f, "f")
     coordinates = reals(point, "point")
     i = _index(index, len(coordinates))
+    return _partial(
+        f, coordinates, i, None if eps is None else positive(eps, "eps")
+    )
+
+
+def _partial(
+    f: Callable[..., object], coordinates: list[float], i: int, step: float | None
+) -> float:
+    """The core of :func:`partial_difference`, for arguments already checked."""
 
     def along(t: float) -> object:
         moved = list(coordinates)
         moved[i] = t
         return f(*moved)
 
-    return derivative(along, coordinates[i], eps=eps)
+    return _derivative(along, coordinates[i], step)
 
 
 def numerical_gradient(
@@ -574,9 +597,9 @@ def numerical_gradient(
     """
     function(f, "f")
     coordinates = reals(point, "point")
-    return [
-        partial_difference(f, coordinates, i, eps) for i in range(len(coordinates))
-    ]
+    step = None if eps is None else positive(eps, "eps")
+    # checked once here, not once per coordinate
+    return [_partial(f, coordinates, i, step) for i in range(len(coordinates))]
 
 
 # -- Stencils ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from derivatives._validate import reals
 from derivatives.epsilon import (
     Nudge,
     central_difference,
@@ -1377,3 +1378,21 @@ def test_complex_step_costs_two_evaluations_and_four_to_check_them() -> None:
     complex_step(f, 1.0)
     assert calls[:2] == [1.0, complex(1.0, 1e-20)]
     assert len(calls) == 6 and all(z.imag == 0 for z in calls[2:])
+
+
+def test_numerical_gradient_checks_its_point_once_not_once_per_coordinate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from derivatives import epsilon
+
+    checks: list[object] = []
+
+    def counted_reals(value: object, name: str) -> list[float]:
+        checks.append(value)
+        return reals(value, name)
+
+    monkeypatch.setattr(epsilon, "reals", counted_reals)
+    point = [1.0, 2.0, 3.0, 4.0, 5.0]
+    gradient = numerical_gradient(lambda *xs: sum(x * x for x in xs), point)
+    assert checks == [point]  # once, not once more per coordinate
+    assert gradient == pytest.approx([2.0, 4.0, 6.0, 8.0, 10.0], rel=1e-12)

@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 from derivatives.chain_rule import Value, zero_grad
-from derivatives.nn import MLP, Layer, Neuron
+from derivatives.nn import MLP, Layer, Neuron, gradient_check
 from derivatives.symbolic import to_sympy
 
 
@@ -494,3 +494,18 @@ def test_an_mlp_names_the_bad_input(
     with pytest.raises(error, match=message):
         net(xs)  # type: ignore[arg-type]
     assert isinstance(net([1.0, Value(2.0)]), Value)
+
+
+def test_gradient_check_calls_the_loss_twice_per_parameter_and_once_more() -> None:
+    w, b = Value(2.0, label="w"), Value(-1.0, label="b")
+    calls = []
+
+    def loss() -> Value:
+        calls.append((w.data, b.data))
+        return (w * 3.0 + b) ** 2
+
+    rows = gradient_check(loss, [w, b])
+    assert len(calls) == 2 * 2 + 1
+    # d/dw (3w + b)**2 = 6 (3w + b) = 30, d/db = 2 (3w + b) = 10, by hand
+    assert [round(r.numerical, 6) for r in rows] == [30.0, 10.0]
+    assert [r.backprop for r in rows] == [30.0, 10.0]
