@@ -18,9 +18,7 @@ MINUS = "\u2212"
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _E_NOTATION = r"^(-?)([0-9.]+)e([+-]?)0*([0-9]+)$"
 # A format specification for a float: [[fill]align][sign][z][#][0][width][,_][.precision][type]
-_SPEC = re.compile(
-    r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?[eEfFgGn%]?", re.DOTALL
-)
+_SPEC = r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?[eEfFgGn%]?"
 # Widths and precisions past this make strings nobody reads (and can exhaust memory).
 _MAX_DIGITS = 100
 
@@ -64,7 +62,7 @@ def typeset(x: object, spec: str = "g") -> str:
 def _spec(spec: object) -> str:
     """`spec` if it is a format specification for a float with a readable width."""
     checked = text(spec, "spec")
-    match = _SPEC.fullmatch(checked)
+    match = re.fullmatch(_SPEC, checked, re.DOTALL)
     if match is None:
         raise value_error(
             "spec", "a format specification for a float, such as '.3f'", spec
