@@ -129,7 +129,9 @@ def derivative_estimate(
         returns nan or inf); if no step around ``x`` stays inside the domain of ``f``; if
         the difference quotients grow without bound as the step shrinks, which means a pole or
         jump at or near ``x`` (the values of ``f`` on the two sides stay apart) or an infinite
-        slope (they close up, as ``sqrt`` at 0).
+        slope (they close up, as ``sqrt`` at 0); if values of ``f`` close to ``x`` jump; if
+        ``f`` has no derivative at ``x`` though its symmetric quotients settle: its one-sided
+        slopes differ (``abs`` at 0) or ``f(x)`` is off the limit of its neighbours.
 
     Examples
     --------

@@ -402,8 +402,9 @@ def derivative(
     converged. **Contract**: where ``f`` is smooth near ``x`` the result is within 1e-8 of
     ``f'(x)`` (relative; where the slope is near 0, absolute on the scale
     ``|f| / max(|x|, 1)``); where it cannot vouch for that it raises ``ValueError`` and says
-    why: ``f`` undefined at ``x``, a pole or jump at or near ``x``, an infinite slope, or no
-    convergence.
+    why: ``f`` undefined at ``x``, a pole or jump at or near ``x``, an infinite slope, a kink
+    (one-sided slopes that differ, as ``abs`` at 0), ``f(x)`` off the limit of its
+    neighbours, or no convergence.
 
     On smooth functions it costs nine evaluations of ``f`` (``f(x)``, then the order-6
     central stencil
