@@ -51,6 +51,9 @@ _ROUNDING = 64
 # of x (irregular: see _measure_noise), and how far above the typical size of the noise
 # its error estimates stay.
 _NOISE_OFFSETS = (-887, -659, -421, -283, -131, 127, 293, 443, 661, 907)
+# ... at two scales: rounding inside f (50 * t) can be alike for points a few units apart
+# (when 50 * ulp(t) is close to a multiple of ulp(50 * t)) and differ a thousand times further.
+_NOISE_SCALES = (1, 2**10 + 1)
 _NOISE_MARGIN = 8
 # The fast path checks its stencil at this fraction of its step (no small ratio of integers,
 # and exact in float64).
@@ -211,37 +214,43 @@ def _measure_noise(f: _Counted, x: float) -> None:
     about ``|x * f'(x)|`` units in the last place, whatever ``|f|`` is. Fourth divided
     differences of f over points a few hundred units of ``x`` apart cancel any smooth part
     (what is left is the fourth derivative times the spacing to the fourth), leaving the
-    noise. The points are irregularly spaced: the rounding errors of ``50 * t`` over evenly
-    spaced ``t`` can be all alike. Five points on each side of x (not x itself, which may be
-    off its neighbours) give one difference each; the larger is kept.
+    noise. The points are irregularly spaced, at two scales: the rounding errors of ``50 * t``
+    over evenly spaced ``t`` can be all alike. At each scale five points on each side of x (not
+    x itself, which may be off its neighbours) give one difference each; the largest is kept.
     """
     if x == 0:
         return
-    ulp = math.ulp(x)
-    # exact offsets in units of ulp(x) (a point past a power of two may be rounded)
-    nodes = [((x + n * ulp) - x) / ulp for n in _NOISE_OFFSETS]
-    try:
-        values = [f(x + t * ulp) for t in nodes]
-    except ValueError:
-        return
-    if not all(math.isfinite(v) for v in values):
-        return
-    _refuse_jump(f, x, nodes, values, ulp)
+    spreads = []
+    for scale in _NOISE_SCALES:
+        ulp = scale * math.ulp(x)
+        # exact offsets in units of ulp (a point past a power of two may be rounded)
+        nodes = [((x + n * ulp) - x) / ulp for n in _NOISE_OFFSETS]
+        try:
+            values = [f(x + t * ulp) for t in nodes]
+        except ValueError:
+            return
+        if not all(math.isfinite(v) for v in values):
+            return
+        if scale == 1:
+            _refuse_jump(f, x, nodes, values, ulp)
+        spreads += [_spread(nodes[:5], values[:5]), _spread(nodes[5:], values[5:])]
+    f.measured = _NOISE_MARGIN * max(spreads)
+
+
+def _spread(nodes: list[float], values: list[float]) -> float:
+    """The fourth divided difference of five values, scaled to the size of one value's noise."""
     # values scaled by a power of two near their size, so that tiny ones do not underflow
     shift = -math.frexp(max(abs(v) for v in values))[1]
-    spreads = []
-    for group in (slice(0, 5), slice(5, 10)):
-        ts, vs = nodes[group], [math.ldexp(v, shift) for v in values[group]]
-        # the weights of the divided difference, scaled so that the largest is about 1
-        weights = [
-            (ts[-1] - ts[0]) ** 4
-            / math.prod(t - other for other in ts if other != t)
-            for t in ts
-        ]
-        norm = math.sqrt(sum(w * w for w in weights))
-        spread = abs(sum(w * v for w, v in zip(weights, vs, strict=True))) / norm
-        spreads.append(math.ldexp(spread, -shift))
-    f.measured = _NOISE_MARGIN * max(spreads)
+    scaled = [math.ldexp(v, shift) for v in values]
+    # the weights of the divided difference, scaled so that the largest is about 1
+    weights = [
+        (nodes[-1] - nodes[0]) ** 4
+        / math.prod(t - other for other in nodes if other != t)
+        for t in nodes
+    ]
+    norm = math.sqrt(sum(w * w for w in weights))
+    spread = abs(sum(w * v for w, v in zip(weights, scaled, strict=True))) / norm
+    return math.ldexp(spread, -shift)
 
 
 def _refuse_jump(
@@ -536,8 +545,10 @@ def _careful(f: _Counted, x: float, fx: float) -> DerivativeEstimate:
 
 
 def _kink(f: _Counted, x: float, fx: float, best: _Best) -> ValueError | None:
-    """The refusal if the values at ``x +- h, 2h, 3h`` (known to _confirmed) show no derivative."""
-    h = best.h
+    """The refusal if the values at ``x +- h, 2h, 3h`` show no derivative, for a step h of
+    a sixteenth of the chosen one: a kink looks the same at any step, while what a smooth f
+    leaves in the even part shrinks like ``h**5``."""
+    h = best.h / 16
     try:
         up = [f(x + k * h) for k in (1, 2, 3)]
         down = [f(x - k * h) for k in (1, 2, 3)]
