@@ -218,6 +218,23 @@ def _keep_reports_out_of_the_site(app, exception):  # type: ignore[no-untyped-de
         shutil.move(reports, kept)
 
 
+def _merged_streams(outputs: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    """Join consecutive outputs of one stream: how a kernel splits what a cell prints depends on
+    timing, and the downloaded notebook must not."""
+    merged: list[dict] = []  # type: ignore[type-arg]
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and output.get("output_type") == last.get("output_type") == "stream"
+            and output.get("name") == last.get("name")
+        ):
+            last["text"] = "".join(last["text"]) + "".join(output["text"])
+        else:
+            merged.append(output)
+    return merged
+
+
 def _offer_notebook_download(app, pagename, templatename, context, doctree):  # type: ignore[no-untyped-def]
     """Put each executed page beside its source, so the download menu offers the .ipynb."""
     notebook = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
@@ -225,9 +242,10 @@ def _offer_notebook_download(app, pagename, templatename, context, doctree):  # 
         return
     content = json.loads(notebook.read_text(encoding="utf-8"))
     for number, cell in enumerate(content["cells"]):
-        cell["id"] = (
-            f"cell-{number}"  # reading Markdown gives random ids: number them instead
-        )
+        # reading Markdown gives random ids: number them instead
+        cell["id"] = f"cell-{number}"
+        if "outputs" in cell:
+            cell["outputs"] = _merged_streams(cell["outputs"])
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(content, indent=1, sort_keys=True, ensure_ascii=False)
