@@ -90,8 +90,9 @@ def derivative_estimate(
 
     First ``f(x)`` itself: a function undefined at ``x`` has no derivative there, whatever it
     does nearby. Then the fast path: the order-6 central stencil (six more evaluations) with
-    the step of :func:`derivative`. The same six values also give the order-4 stencil; the
-    distance between the two, plus what rounding can do, is the error estimate. If that is
+    the step of :func:`~derivatives.epsilon.derivative`. The same six values also give the
+    order-4 stencil; the distance between the two, plus what rounding can do, is the error
+    estimate. If that is
     within the contract, and two more values agree with the quotient the stencil predicts at
     a step of no simple ratio to the first, the order-6 value is returned.
 
