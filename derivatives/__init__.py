@@ -3,6 +3,7 @@
 The package behind the lessons, one module per job:
 
 - :mod:`derivatives.epsilon`: nudge the input and measure (finite differences).
+- :mod:`derivatives.adaptive`: the estimator behind ``derivative(f, x)``, with its error.
 - :mod:`derivatives.symbolic`: exact derivatives with SymPy.
 - :mod:`derivatives.chain_rule`: the backpropagation engine, :class:`~derivatives.chain_rule.Value`.
 - :mod:`derivatives.forward_mode`: forward mode, :class:`~derivatives.forward_mode.Dual` numbers.
@@ -32,7 +33,15 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from derivatives import chain_rule, display, epsilon, forward_mode, homemade, nn
+from derivatives import (
+    adaptive,
+    chain_rule,
+    display,
+    epsilon,
+    forward_mode,
+    homemade,
+    nn,
+)
 from derivatives.chain_rule import (
     Value,
     backward,
@@ -63,6 +72,7 @@ __all__ = [
     "DerivativeEstimate",
     "Dual",
     "Value",
+    "adaptive",
     "backward",
     "central_difference",
     "chain_rule",
@@ -103,9 +113,8 @@ _LAZY_NAMES = {"to_sympy": "derivatives.symbolic"}
 
 
 def __getattr__(name: str) -> Any:
-    if (
-        name == "__version__"
-    ):  # importlib.metadata alone takes longer than the whole engine
+    # importlib.metadata alone takes longer than the whole engine
+    if name == "__version__":
         return importlib.import_module("importlib.metadata").version("derivatives")
     if name in _LAZY:
         return importlib.import_module(_LAZY[name])

@@ -106,12 +106,18 @@ def positive(value: object, name: str) -> float:
     return x
 
 
-def integer(value: object, name: str, minimum: int | None = None) -> int:
-    """`value` as an ``int`` (any integral type but ``bool``), at least `minimum` if given."""
+def integer(
+    value: object, name: str, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """`value` as an ``int`` (any integral type but ``bool``), within the bounds given."""
     unwrapped = unwrap(value)
     if not is_real(unwrapped) or not isinstance(unwrapped, numbers.Integral):
         raise type_error(name, "an integer", value)
     n = operator.index(unwrapped)
+    if maximum is not None and not (minimum or 0) <= n <= maximum:
+        raise value_error(
+            name, f"an integer from {minimum or 0} to {maximum}", value
+        )
     if minimum is not None and n < minimum:
         raise value_error(name, f"an integer of at least {minimum}", value)
     return n

@@ -25,6 +25,7 @@ import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from derivatives._rules import power as _power
 from derivatives._validate import (
     Exact,
     instance,
@@ -224,26 +225,6 @@ def _operand(other: object, symbol: str, reflected: bool = False) -> Value:
     leaf.number = number(other, "operand")
     leaf._label = str(leaf.number)
     return leaf
-
-
-def _power(x: float, p: Exact) -> tuple[float, float]:
-    """``x ** p`` and ``p * x ** (p - 1)``, the sign exact for integer p of any size."""
-    if x < 0 and not float(p).is_integer():
-        raise ValueError(
-            f"a negative base needs an integer exponent: ({x!r}) ** {p} is not real"
-        )
-    if x == 0 and p < 0:
-        raise ZeroDivisionError(f"{x!r} ** {p} divides by zero")
-    if x == 0 and 0 < p < 1:
-        raise ValueError(f"the derivative of x ** {p} is infinite at x = {x!r}")
-    if p == 0:
-        return 1.0, 0.0
-    odd = x < 0 and int(p) % 2 == 1  # (-x)**p is -(x**p) for odd p, x**p for even p
-    try:
-        size, slope = abs(x) ** float(p), float(p) * abs(x) ** (float(p) - 1)
-    except OverflowError:
-        raise OverflowError(f"({x!r}) ** {p} is too large") from None
-    return (-size, slope) if odd else (size, -slope if x < 0 else slope)
 
 
 def topological_order(root: Value) -> list[Value]:

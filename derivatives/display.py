@@ -17,6 +17,10 @@ __all__ = ["table", "typeset"]
 MINUS = "\u2212"
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _E_NOTATION = r"^(-?)([0-9.]+)e([+-]?)0*([0-9]+)$"
+# A format specification for a float: [[fill]align][sign][z][#][0][width][,_][.precision][type]
+_SPEC = r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?[eEfFgGn%]?"
+# Widths and precisions past this make strings nobody reads (and can exhaust memory).
+_MAX_DIGITS = 100
 
 
 def typeset(x: object, spec: str = "g") -> str:
@@ -42,7 +46,7 @@ def typeset(x: object, spec: str = "g") -> str:
     >>> typeset(1e-8), typeset(2.5e-11), typeset(-3e20)
     ('10⁻⁸', '2.5×10⁻¹¹', '−3×10²⁰')
     """
-    written = format(real(x, "x"), text(spec, "spec"))
+    written = format(real(x, "x"), _spec(spec))
     match = re.match(_E_NOTATION, written)
     if match:
         sign, mantissa, exponent_sign, exponent = match.groups()
@@ -53,6 +57,30 @@ def typeset(x: object, spec: str = "g") -> str:
             power if mantissa in ("1", "1.0") else f"{mantissa}×{power}"
         )
     return written.replace("-", MINUS)
+
+
+def _spec(spec: object) -> str:
+    """`spec` if it is a format specification for a float with a readable width."""
+    checked = text(spec, "spec")
+    match = re.fullmatch(_SPEC, checked, re.DOTALL)
+    if match is None:
+        raise value_error(
+            "spec", "a format specification for a float, such as '.3f'", spec
+        )
+    if any(int(part or 0) > _MAX_DIGITS for part in match.groups()):
+        raise value_error(
+            "spec",
+            f"a format with a width and precision of at most {_MAX_DIGITS}",
+            spec,
+        )
+    return checked
+
+
+def _cell(cell: object, spec: str, name: str) -> str:
+    """A table cell: text with its pipes escaped, or a number through typeset."""
+    if isinstance(cell, str):
+        return cell.replace("|", "\\|")
+    return typeset(real(cell, name), spec)
 
 
 def table(
@@ -67,9 +95,12 @@ def table(
     | ---: | ---: |
     | 3 | 6.001 |
     | −3 | −5.999 |
+
+    A ``|`` in a cell is escaped, so that it does not start a new column.
     """
+    _spec(spec)
     names = [
-        text(h, f"header[{i}]")
+        _cell(text(h, f"header[{i}]"), spec, f"header[{i}]")
         for i, h in enumerate(sequence(header, "header", "str"))
     ]
     lines = ["| " + " | ".join(names) + " |", "|" + " ---: |" * len(names)]
@@ -77,6 +108,6 @@ def table(
         cells = sequence(row, f"rows[{i}]", "cells")
         if len(cells) != len(names):
             raise value_error(f"rows[{i}]", f"a row of {len(names)} cells", row)
-        shown = [c if isinstance(c, str) else typeset(c, spec) for c in cells]
+        shown = [_cell(c, spec, f"rows[{i}][{j}]") for j, c in enumerate(cells)]
         lines.append("| " + " | ".join(shown) + " |")
     return "\n".join(lines)

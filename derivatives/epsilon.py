@@ -29,8 +29,17 @@ import math
 import numbers
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, NamedTuple, SupportsFloat, SupportsIndex
 
+from derivatives._rules import (
+    EPS_MACH,
+    MATH_ERRORS,
+    call,
+    default_step,
+    defined_at,
+    moves,
+)
 from derivatives._validate import (
     choice,
     function,
@@ -42,6 +51,7 @@ from derivatives._validate import (
     unwrap,
     value_error,
 )
+from derivatives.adaptive import DerivativeEstimate, derivative_estimate
 
 __all__ = [
     "Nudge",
@@ -58,7 +68,6 @@ __all__ = [
     "relative_error",
 ]
 
-_EPS_MACH = sys.float_info.epsilon  # 2**-52: the gap between 1.0 and the next float
 _METHODS = ("central", "complex", "forward")
 _ORDERS = (2, 4, 6)
 # A central stencil of order p weighs the symmetric differences f(x + k*h) - f(x - k*h),
@@ -68,23 +77,6 @@ _CENTRAL: dict[int, tuple[int, tuple[int, ...]]] = {
     4: (12, (8, -1)),
     6: (60, (45, -9, 1)),
 }
-# Below this |x|, derivative() also tries a step on this scale if f does not move over one
-# on the scale of x (and uses a scale of 1 at x = 0).
-_SCALE_FLOOR = 1e-3
-# The contract of derivative(): within this relative error, or refused.
-_RTOL = 1e-8
-# What rounding can do to one value of f, relative to |f|: a function computed in several
-# operations, or from an argument that was itself rounded, is off by some units in the last
-# place, not half of one. Error estimates count this many.
-_ROUNDING = 64 * _EPS_MACH
-# The careful path halves the step at most this many times, extrapolating over at most
-# this many columns.
-_MAX_LEVELS = 200
-_COLUMNS = 6
-# Quotients that grew at each of this many halvings of the step mean no slope (see _diagnose).
-_GROWTH_LEVELS = 12
-
-
 # The public functions below describe their shared parameters (f, x, eps) and errors alike,
 # on purpose: each docstring stands alone on the API page.
 
@@ -110,23 +102,6 @@ class Nudge(NamedTuple):
     def change(self) -> float:
         """``f_w_eps - f_w``, how much ``f`` moved (roughly ``k * eps``)."""
         return self.f_w_eps - self.f_w
-
-
-class DerivativeEstimate(NamedTuple):
-    """What :func:`derivative_estimate` found: the estimate and how far it can be trusted.
-
-    The fields match those of ``scipy.differentiate.derivative``'s result (``df``, ``error``,
-    ``nfev``, ``success``) under plain names.
-    """
-
-    value: float
-    """The estimate of ``f'(x)``."""
-    error: float
-    """An estimate of ``|value - f'(x)|``: the spread of the extrapolations, plus rounding."""
-    evaluations: int
-    """How many times ``f`` was called."""
-    converged: bool
-    """Whether ``error`` is within 1e-8 of the slope (see :func:`derivative_estimate`)."""
 
 
 def nudge(
@@ -274,13 +249,20 @@ def central_difference(
     point = real(x, "x")
     order = choice(order, "order", _ORDERS)
     step = (
-        _default_step(int(order), max(abs(point), 1.0))
+        default_step(int(order), max(abs(point), 1.0))
         if eps is None
         else positive(eps, "eps")
     )
-    _moves(point, step, "eps")
-    _defined_at(_Counted(f), point)
-    return _central(f, point, step, int(order))
+    return _checked_central(f, point, step, int(order))
+
+
+def _checked_central(
+    f: Callable[[float], object], x: float, h: float, order: int
+) -> float:
+    """The central stencil, once the step moves x and f is defined at x."""
+    moves(x, h, "eps")
+    defined_at(partial(call, f), x)
+    return _central(f, x, h, order)
 
 
 def complex_step(
@@ -306,7 +288,9 @@ def complex_step(
     Returns
     -------
     float
-        The estimate of ``f'(x)``.
+        The estimate of ``f'(x)``. It costs ``f(x)``, ``f(x + i*h)`` and four real values
+        near ``x``, which check it: a function that drops the imaginary part of its input
+        returns complex numbers whose imaginary parts say nothing of the slope.
 
     Raises
     ------
@@ -315,8 +299,9 @@ def complex_step(
         input (for example it uses ``math.exp``; use ``cmath.exp``), or ``f`` returns
         a real number or a non-number for complex input.
     ValueError
-        If ``x`` or ``h`` is not finite, ``h`` is not positive, or ``f`` cannot be evaluated
-        (it raises a math error or the result is nan or inf).
+        If ``x`` or ``h`` is not finite, ``h`` is not positive, ``f`` cannot be evaluated
+        (it raises a math error or the result is nan or inf), or a real central difference
+        contradicts the complex step (``f`` is not analytic: it takes ``.real``, ``abs``).
 
     Examples
     --------
@@ -339,7 +324,55 @@ def complex_step(
             f"(the complex step assumes f maps real numbers to real numbers near x)"
         )
     z = complex(point, step)
-    return real(_complex_call(f, z).imag / step, "the complex-step derivative")
+    estimate = real(_complex_call(f, z).imag / step, "the complex-step derivative")
+    _analytic(f, point, step, at_x.real, estimate)
+    return estimate
+
+
+def _analytic(
+    f: Callable[[complex], object],
+    x: float,
+    step: float,
+    fx: float,
+    estimate: float,
+) -> None:
+    """Refuse a complex step that a real central difference contradicts.
+
+    A function that drops the imaginary part of its input (``z.real``, ``abs``, a
+    comparison) returns a complex number whose imaginary part says nothing of the slope:
+    ``z.real**2 + 0j`` gives 0 everywhere. Four real values, at ``x +- h`` and ``x +- 2h``
+    (and at a step 64 times smaller if they disagree), give the order-4 central difference
+    and an estimate of its error, and of the complex step's own truncation error
+    (``step**2 / 6`` times the third derivative).
+    """
+    # f changes on the scale of x, or faster near a pole, where |f / f'| is small; a kink
+    # near x can spoil the first real difference, not a smaller one too
+    length = abs(x) if x != 0 else 1.0
+    if estimate != 0 and fx != 0:
+        length = min(length, abs(fx / estimate))
+    coarse = default_step(4, length)
+    for h in (coarse, coarse / 64):
+        try:
+            values = {
+                k: _complex_call(f, complex(x + k * h, 0.0)).real
+                for k in (-2, -1, 1, 2)
+            }
+        # the real neighbours leave the domain: nothing to compare with
+        except ValueError:
+            return
+        d1 = (values[1] - values[-1]) / (2 * h)
+        d2 = (values[2] - values[-2]) / (4 * h)
+        order4 = (4 * d1 - d2) / 3
+        noise = 64 * EPS_MACH * sum(abs(v) for v in values.values()) / h
+        truncation = abs(d2 - d1) * (1 + (step / h) ** 2)
+        scale = max(abs(order4), abs(fx) / max(abs(x), 1.0))
+        if abs(estimate - order4) <= 10 * truncation + noise + 1e-6 * scale:
+            return
+    raise ValueError(
+        f"f is not analytic near x={x!r}: the complex step gives {estimate!r} but a "
+        f"real central difference gives {order4:.6g}, so f drops the imaginary part "
+        f"of its input (.real, abs or a comparison) and the complex step cannot be used"
+    )
 
 
 def _complex_call(f: Callable[[complex], object], z: complex) -> complex:
@@ -351,7 +384,7 @@ def _complex_call(f: Callable[[complex], object], z: complex) -> complex:
             f"f must accept complex numbers for the complex step (use cmath or numpy functions, "
             f"not math), but f({z!r}) raised TypeError: {error}"
         ) from error
-    except (ValueError, ZeroDivisionError, OverflowError) as error:
+    except MATH_ERRORS as error:
         raise ValueError(f"f could not be evaluated at {z!r}: {error}") from error
     return _as_complex(value, z)
 
@@ -369,12 +402,14 @@ def derivative(
     converged. **Contract**: where ``f`` is smooth near ``x`` the result is within 1e-8 of
     ``f'(x)`` (relative; where the slope is near 0, absolute on the scale
     ``|f| / max(|x|, 1)``); where it cannot vouch for that it raises ``ValueError`` and says
-    why: ``f`` undefined at ``x``, a pole or jump at or near ``x``, an infinite slope, or no
-    convergence.
+    why: ``f`` undefined at ``x``, a pole or jump at or near ``x``, an infinite slope, a kink
+    (one-sided slopes that differ, as ``abs`` at 0), ``f(x)`` off the limit of its
+    neighbours, or no convergence.
 
-    On smooth functions it costs seven evaluations of ``f`` (``f(x)``, then the order-6
+    On smooth functions it costs nine evaluations of ``f`` (``f(x)``, then the order-6
     central stencil
-    ``(45 (f(x+h) - f(x-h)) - 9 (f(x+2h) - f(x-2h)) + (f(x+3h) - f(x-3h))) / (60 h)``)
+    ``(45 (f(x+h) - f(x-h)) - 9 (f(x+2h) - f(x-2h)) + (f(x+3h) - f(x-3h))) / (60 h)``,
+    then two points that check it at a step of no simple ratio to ``h``)
     and keeps about 13 digits. The step is ``eps_mach**(1/7) / 2 * scale`` rounded down to a
     power of two, where the scale is ``|x|`` (1 at ``x = 0``; near 0 also 1e-3, for functions
     such as ``exp`` that change on a scale of 1). Where that step does not suit ``f`` (large
@@ -442,93 +477,22 @@ def derivative(
         return (
             complex_step(f, point) if step is None else complex_step(f, point, step)
         )
+    return _derivative(f, point, step)
+
+
+def _derivative(
+    f: Callable[[float], object], x: float, step: float | None
+) -> float:
+    """The core of :func:`derivative` for the central method, with f and x checked."""
     if step is not None:
-        return central_difference(f, point, step)
-    result = derivative_estimate(f, point)
+        return _checked_central(f, x, step, 2)
+    result = derivative_estimate(f, x)
     if not result.converged:
         raise ValueError(
-            f"the estimates of f'({point!r}) did not converge: the best, {result.value!r}, "
+            f"the estimates of f'({x!r}) did not converge: the best, {result.value!r}, "
             f"has an estimated error of {result.error:.1e}, more than 1e-8 of the slope"
         )
     return result.value
-
-
-def derivative_estimate(
-    f: Callable[[float], object], x: SupportsFloat
-) -> DerivativeEstimate:
-    """Estimate ``f'(x)`` together with its error, or refuse where f has no slope to estimate.
-
-    First ``f(x)`` itself: a function undefined at ``x`` has no derivative there, whatever it
-    does nearby. Then the fast path: the order-6 central stencil (six more evaluations) with
-    the step of :func:`derivative`. The same six values also give the order-4 stencil; the
-    distance between the two, plus what rounding can do, is the error estimate. If that is
-    within the contract, the order-6 value is returned.
-
-    Otherwise (a step too large for how fast f changes, as for ``exp`` near 700 or ``sin``
-    near 1e4; a pole within the stencil; the edge of the domain) the careful path takes over:
-    Richardson extrapolation over the steps ``h0 / 2**k`` from ``h0`` about ``max(|x|, 1) / 8``
-    down (Ridders' method), skipping steps whose points leave the domain, keeping the entry
-    whose spread to its neighbours is smallest, and stopping once rounding makes the
-    estimates worse. Where no central step fits, the same runs one-sided, forward then
-    backward.
-
-    **Contract**: when ``converged`` is True, ``|value - f'(x)| <= error <= 1e-8 * max(|f'(x)|,
-    |f| / max(|x|, 1))`` with ``|f|`` measured at and next to ``x`` (the second term matters
-    where the slope is near 0). The error estimate is a careful guess from the function's
-    values, not a proof: a function that hides structure between the points it is sampled
-    at can fool it.
-
-    Parameters
-    ----------
-    f : callable
-        A function of one real number that returns a real number.
-    x : real number
-        The point; ints, floats, NumPy scalars, 0-d arrays and fractions are converted to float.
-
-    Returns
-    -------
-    DerivativeEstimate
-        ``(value, error, evaluations, converged)``. ``converged`` is False when the estimates
-        did not settle within the contract (``value`` is then the best one found).
-
-    Raises
-    ------
-    TypeError
-        If ``f`` is not callable, ``x`` is not a real number, or ``f`` does not return a real
-        number.
-    ValueError
-        If ``x`` is not finite; if ``f`` is undefined at ``x`` (it raises a math error or
-        returns nan or inf); if no step around ``x`` stays inside the domain of ``f``; if
-        the difference quotients grow without bound as the step shrinks, which means a pole or
-        jump at or near ``x`` (the values of ``f`` on the two sides stay apart) or an infinite
-        slope (they close up, as ``sqrt`` at 0).
-
-    Examples
-    --------
-    >>> import math
-    >>> result = derivative_estimate(math.exp, 1.0)
-    >>> abs(result.value - math.e) <= result.error < 1e-8 * math.e, result.evaluations
-    (True, 7)
-
-    Far from 0 the fast step is too large for ``exp``; the careful path finds a smaller one:
-
-    >>> result = derivative_estimate(math.exp, 700.0)
-    >>> abs(result.value / math.exp(700.0) - 1) < 1e-8, result.converged
-    (True, True)
-
-    Where it cannot vouch for a value, it refuses:
-
-    >>> try:
-    ...     derivative_estimate(math.sqrt, 0.0)
-    ... except ValueError as error:
-    ...     print(error)
-    f has an infinite slope at x=0.0: ...
-    """
-    function(f, "f")
-    point = real(x, "x")
-    counted = _Counted(f)
-    fx = _defined_at(counted, point)
-    return _fast(counted, point, fx) or _careful(counted, point, fx)
 
 
 def partial_difference(
@@ -579,13 +543,22 @@ def partial_difference(
     function(f, "f")
     coordinates = reals(point, "point")
     i = _index(index, len(coordinates))
+    return _partial(
+        f, coordinates, i, None if eps is None else positive(eps, "eps")
+    )
+
+
+def _partial(
+    f: Callable[..., object], coordinates: list[float], i: int, step: float | None
+) -> float:
+    """The core of :func:`partial_difference`, for arguments already checked."""
 
     def along(t: float) -> object:
         moved = list(coordinates)
         moved[i] = t
         return f(*moved)
 
-    return derivative(along, coordinates[i], eps=eps)
+    return _derivative(along, coordinates[i], step)
 
 
 def numerical_gradient(
@@ -625,353 +598,35 @@ def numerical_gradient(
     """
     function(f, "f")
     coordinates = reals(point, "point")
-    return [
-        partial_difference(f, coordinates, i, eps) for i in range(len(coordinates))
-    ]
+    step = None if eps is None else positive(eps, "eps")
+    # checked once here, not once per coordinate
+    return [_partial(f, coordinates, i, step) for i in range(len(coordinates))]
 
 
 # -- Stencils ----------------------------------------------------------------------------------
 
 
-def _moves(x: float, step: float, name: str) -> None:
-    """Refuse a step that underflows or that moves ``x`` by far from itself in float64."""
-    if step < sys.float_info.min:
-        raise value_error(
-            name, f"at least {sys.float_info.min!r} (not subnormal)", step
-        )
-    moved = (x + step) - x
-    if not 0.5 * step <= moved <= 2 * step:
-        raise value_error(
-            name,
-            f"a step that moves x={x!r} in float64 (x + {name} is {x + step!r})",
-            step,
-        )
-
-
 def _nudge(f: Callable[[float], object], w: float, eps: float) -> Nudge:
-    _moves(w, eps, "eps")
-    f_w = _call(f, w)
-    f_w_eps = _call(f, w + eps)
+    moves(w, eps, "eps")
+    f_w = call(f, w)
+    f_w_eps = call(f, w + eps)
     return Nudge(
         w, eps, f_w, f_w_eps, real((f_w_eps - f_w) / eps, "the difference quotient")
     )
 
 
 def _central(f: Callable[[float], object], x: float, h: float, order: int) -> float:
-    """The central stencil of ``order`` with step ``h``."""
-    return _stencil(f, x, h, _central_points(order), _CENTRAL[order][0])[0]
-
-
-def _central_points(order: int) -> list[tuple[int, int]]:
-    """(k, weight) of ``f(x + k*h)`` in the central stencil of ``order``."""
-    weights = _CENTRAL[order][1]
-    return [
-        (sign * k, sign * w)
+    """The central stencil of ``order`` with step ``h``: the weighted sum over its points."""
+    denominator, weights = _CENTRAL[order]
+    terms = [
+        sign * w * call(f, x + sign * k * h)
         for k, w in enumerate(weights, start=1)
         for sign in (1, -1)
     ]
-
-
-def _stencil(
-    f: Callable[[float], object],
-    x: float,
-    h: float,
-    points: list[tuple[int, int]],
-    denominator: int,
-) -> tuple[float, float]:
-    """``sum(weight * f(x + k*h)) / (denominator * h)``, and how far rounding moves it.
-
-    Each value of ``f`` carries a rounding error of about ``eps_mach * |f|``; the second number
-    bounds what those errors do to the estimate.
-    """
-    terms = [weight * _call(f, x + k * h) for k, weight in points]
-    scale = abs(denominator * h)
-    estimate = real(sum(terms) / (denominator * h), "the difference quotient")
-    return estimate, _EPS_MACH * sum(abs(t) for t in terms) / scale
-
-
-def _default_step(order: int, scale: float) -> float:
-    """A step near the float64 optimum for a central stencil of ``order``: a power of two.
-
-    Truncation grows like ``h**order`` and round-off like ``eps_mach / h``; they balance near
-    ``h = eps_mach**(1/(order + 1))`` times the scale on which ``f`` changes.
-    """
-    target = 0.5 * _EPS_MACH ** (1 / (order + 1)) * scale
-    return 2.0 ** math.floor(math.log2(target)) if target > 0 else 0.0
-
-
-class _Counted:
-    """``f`` as a function of floats that remembers and counts its evaluations.
-
-    Math errors of ``f`` become ValueError, and are remembered too.
-    """
-
-    def __init__(self, f: Callable[[float], object]) -> None:
-        self.f, self.evaluations = f, 0
-        self.seen: dict[float, float | ValueError] = {}
-
-    def __call__(self, point: float) -> float:
-        if point not in self.seen:
-            self.evaluations += 1
-            try:
-                self.seen[point] = _call(self.f, point)
-            except ValueError as error:
-                self.seen[point] = error
-        value = self.seen[point]
-        if isinstance(value, ValueError):
-            raise value
-        return value
-
-
-def _defined_at(f: _Counted, x: float) -> float:
-    """``f(x)``: a derivative at a point where f is undefined is refused, whatever f does nearby."""
-    try:
-        return f(x)
-    except ValueError as error:
-        raise ValueError(f"f is undefined at x={x!r}: {error}") from error
-
-
-def _tolerance(value: float, near: float, x: float) -> float:
-    """What the contract allows: 1e-8 of the slope, or of ``|f| / max(|x|, 1)`` near x."""
-    return _RTOL * max(abs(value), near / max(abs(x), 1.0))
-
-
-def _fast_scales(x: float) -> list[float]:
-    """Scales of the order-6 stencil tried first (see derivative)."""
-    if x == 0:
-        return [1.0]
-    if abs(x) < _SCALE_FLOOR:
-        return [abs(x), _SCALE_FLOOR]
-    return [abs(x)]
-
-
-def _fast(f: _Counted, x: float, fx: float) -> DerivativeEstimate | None:
-    """The order-6 stencil, verified against the order-4 one from the same six values."""
-    for scale in _fast_scales(x):
-        h = _default_step(6, scale)
-        if h == 0 or x + h == x or x - h == x:
-            continue
-        try:
-            up, down = (
-                [f(x + k * h) for k in (1, 2, 3)],
-                [f(x - k * h) for k in (1, 2, 3)],
-            )
-        except (
-            ValueError
-        ):  # the stencil leaves the domain of f: the careful path shrinks it
-            return None
-        d1, d2, d3 = (
-            (u - v) / (2 * k * h)
-            for k, (u, v) in enumerate(zip(up, down, strict=True), 1)
-        )
-        order6 = (15 * d1 - 6 * d2 + d3) / 10
-        noise = (
-            _ROUNDING
-            * sum(abs(u) + abs(v) for u, v in zip(up, down, strict=True))
-            / h
-        )
-        error = abs(order6 - (4 * d1 - d2) / 3) + noise
-        near = max(abs(fx), abs(up[0]), abs(down[0]))
-        if math.isfinite(order6) and error <= _tolerance(order6, near, x):
-            return DerivativeEstimate(order6, error, f.evaluations, True)
-    return None
-
-
-class _Level(NamedTuple):
-    """One step of the careful path: the difference quotient and what it was made of."""
-
-    h: float
-    quotient: float
-    change: float  # f(x + h) - f(x - h), or f(x + h) - f(x) one-sided
-    noise: float  # what rounding the values of f can do to the quotient
-    near: float  # the largest |f| at x and the points of this step
-
-
-def _quotient(f: _Counted, x: float, fx: float, h: float, side: int) -> _Level:
-    """Central (side 0) or one-sided (side +1 or -1) difference quotient with step ``h``."""
-    if side == 0:
-        up, down = f(x + h), f(x - h)
-        noise = _ROUNDING * (abs(up) + abs(down)) / h
-        return _Level(
-            h,
-            (up - down) / (2 * h),
-            up - down,
-            noise,
-            max(abs(fx), abs(up), abs(down)),
-        )
-    moved = f(x + side * h)
-    change = moved - fx
-    noise = _ROUNDING * (abs(moved) + abs(fx)) / h
-    return _Level(h, side * change / h, change, noise, max(abs(fx), abs(moved)))
-
-
-def _descend(
-    f: _Counted, x: float, fx: float, side: int, start: float
-) -> tuple[list[_Level], _Best]:
-    """Richardson extrapolation over the steps ``h0 / 2**k`` (Ridders' method).
-
-    Each new quotient extends a tableau that cancels the error terms ``h**2, h**4, ...``
-    (central) or ``h, h**2, ...`` (one-sided); the error of each entry is estimated from its
-    distance to its neighbours, plus rounding. Steps whose points leave the domain of ``f``
-    are skipped. Returns the quotients computed and the entry with the smallest error.
-    """
-    ratio = 4.0 if side == 0 else 2.0
-    levels: list[_Level] = []
-    best = _Best(math.nan, math.inf, 0.0, 0.0)
-    previous: list[float] = []
-    worse = 0
-    h = start
-    for _ in range(_MAX_LEVELS):
-        h /= 2
-        if x + h == x or x - h == x or h < sys.float_info.min:
-            break
-        try:
-            level = _quotient(f, x, fx, h, side)
-        except ValueError:  # outside the domain: a smaller step may fit
-            previous = []
-            continue
-        levels.append(level)
-        row, amplified, found = (
-            [level.quotient],
-            level.noise,
-            _Best(math.nan, math.inf, h, level.near),
-        )
-        for j, before in enumerate(previous[: _COLUMNS - 1], start=1):
-            factor = ratio**j
-            row.append(row[-1] + (row[-1] - before) / (factor - 1))
-            amplified *= (factor + 1) / (factor - 1)
-            spread = max(abs(row[j] - row[j - 1]), abs(row[j] - before))
-            if spread + amplified < found.error:
-                found = _Best(row[j], spread + amplified, h, level.near)
-        previous = row
-        if _relative(found, x) < _relative(best, x):
-            best, worse = found, 0
-        else:
-            worse += 1
-        done = best.error <= _tolerance(best.value, best.near, x)
-        if (
-            done and (worse >= 3 or best.error <= 16 * _EPS_MACH * abs(best.value))
-        ) or (
-            level.noise
-            > 1e-2 * max(abs(level.quotient), level.near / max(abs(x), 1.0))
-            or (not done and _unbounded(levels))
-        ):
-            break
-    return levels, best
-
-
-def _unbounded(levels: list[_Level]) -> bool:
-    """Whether the last quotients grew like a power of 1/h at every halving of the step."""
-    last = [abs(level.quotient) for level in levels[-_GROWTH_LEVELS:]]
-    if len(last) < _GROWTH_LEVELS or min(last) == 0:
-        return False
-    return all(1.05 * a < b < 2.5 * a for a, b in zip(last, last[1:], strict=False))
-
-
-def _relative(best: _Best, x: float) -> float:
-    """The error of an entry relative to the scale of the contract (so entries compare)."""
-    scale = _tolerance(best.value, best.near, x) / _RTOL
-    return (
-        best.error / scale if scale > 0 else (0.0 if best.error == 0 else math.inf)
-    )
-
-
-class _Best(NamedTuple):
-    value: float
-    error: float
-    h: float
-    near: float
-
-
-def _careful(f: _Counted, x: float, fx: float) -> DerivativeEstimate:
-    """Central extrapolation; at the edge of the domain of f, one-sided (forward, backward)."""
-    seen: list[_Level] = []
-    start = 2.0 ** math.floor(math.log2(max(abs(x), 1.0) / 4))
-    candidate = _Best(
-        math.nan, math.inf, 0.0, 0.0
-    )  # the best whose error can be believed
-    for side in (0, 0, 0, 1, -1):
-        levels, best = _descend(f, x, fx, side, start if side == 0 else 2 * start)
-        seen = seen or levels
-        if levels and best.error <= _tolerance(best.value, best.near, x):
-            if side != 0 or _confirmed(f, x, best):
-                return DerivativeEstimate(
-                    best.value, best.error, f.evaluations, True
-                )
-            start = (
-                best.h / 2
-            )  # fooled by quotients that agree by chance: look further down
-            continue
-        if levels and _relative(best, x) < _relative(candidate, x):
-            candidate = best
-        if levels and side == 0 and len(levels) > 8:
-            break  # central quotients exist down to tiny steps: one-sided ones will not help
-    if not seen:
-        raise ValueError(
-            f"no finite-difference stencil around x={x!r} stays inside the domain of f"
-        )
-    _diagnose(seen, x)
-    if math.isfinite(candidate.value) and _confirmed(f, x, candidate):
-        return DerivativeEstimate(
-            candidate.value, candidate.error, f.evaluations, False
-        )
-    return DerivativeEstimate(seen[-1].quotient, math.inf, f.evaluations, False)
-
-
-def _confirmed(f: _Counted, x: float, best: _Best) -> bool:
-    """Whether f is smooth at the chosen step, rather than the quotients agreeing by chance.
-
-    Two checks, which add at most the points ``x +- 3h`` and ``x +- h/2``: the order-6 stencil
-    at the step agrees with the extrapolated value, and the quotients at ``2h``, ``h`` and
-    ``h/2`` behave as ``D(h) = f'(x) + c h**2 + ...`` does: each change a quarter of the one
-    before (or both lost in rounding).
-    """
-    h = best.h
-    try:
-        d = {k: (f(x + k * h) - f(x - k * h)) / (2 * k * h) for k in (0.5, 1, 2, 3)}
-    except ValueError:
-        return True  # the domain ends within 3h: nothing to compare with
-    allowed = 10 * best.error + _tolerance(best.value, best.near, x)
-    order6 = (15 * d[1] - 6 * d[2] + d[3]) / 10
-    if abs(order6 - best.value) > allowed:
-        return False
-    wide, narrow = d[2] - d[1], d[1] - d[0.5]
-    if abs(wide) <= allowed:
-        return True  # the quotients already agree to within what is asked
-    return narrow != 0 and 2 <= wide / narrow <= 8
-
-
-def _diagnose(levels: list[_Level], x: float) -> None:
-    """Raise if the quotients grow without bound as the step shrinks: a jump or a vertical slope."""
-    if _unbounded(levels):
-        first, last = levels[-_GROWTH_LEVELS], levels[-1]
-        if abs(last.change) > 0.6 * abs(first.change):
-            raise ValueError(
-                f"f has a pole or a jump at or near x={x!r}: its values differ by about "
-                f"{abs(last.change):.3g} however close together they are taken"
-            )
-        raise ValueError(
-            f"f has an infinite slope at x={x!r}: the difference quotients grow without bound "
-            f"as the step shrinks (to {last.quotient:.3g} at step {last.h:.3g})"
-        )
+    return real(sum(terms) / (denominator * h), "the difference quotient")
 
 
 # -- Input checks ------------------------------------------------------------------------------
-
-
-def _call(f: Callable[[float], object], point: float) -> float:
-    """``f(point)`` as a float; math errors in ``f`` become ValueError."""
-    if not math.isfinite(point):
-        raise ValueError(
-            f"a point of the stencil overflowed to {point!r}: use a smaller step"
-        )
-    try:
-        value = f(point)
-    except (ValueError, ZeroDivisionError, OverflowError) as error:
-        raise ValueError(
-            f"f could not be evaluated at {point!r}: {error}"
-        ) from error
-    return real(value, f"f({point!r})")
 
 
 def _as_complex(value: object, z: complex) -> complex:
@@ -1065,12 +720,10 @@ def forward_gradient(
         return moved
 
     for x in coordinates:
-        _moves(x, step, "eps")
-    f_point = _call(along(0), coordinates[0])
+        moves(x, step, "eps")
+    f_point = call(along(0), coordinates[0])
     return [
-        real(
-            (_call(along(i), x + step) - f_point) / step, "the difference quotient"
-        )
+        real((call(along(i), x + step) - f_point) / step, "the difference quotient")
         for i, x in enumerate(coordinates)
     ]
 

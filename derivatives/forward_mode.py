@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import SupportsFloat
 
+from derivatives._rules import power as _power
 from derivatives._validate import (
     function,
     instance,
@@ -33,7 +34,6 @@ from derivatives._validate import (
     type_error,
     unsupported,
 )
-from derivatives.chain_rule import _power
 
 __all__ = ["Dual", "forward_mode_gradient"]
 
@@ -108,9 +108,8 @@ class Dual:
     def __pow__(self, exponent: object) -> Dual:
         """``self ** p`` for a plain number p: the tangent times p * self**(p - 1)."""
         p = number(exponent, "exponent")
-        value, local = _power(
-            self.value, p
-        )  # x**p and p * x**(p - 1), as for Value
+        # x**p and p * x**(p - 1), as for Value
+        value, local = _power(self.value, p)
         return _forward(value, f"**{p}", (self,), (local,))
 
     def __neg__(self) -> Dual:
@@ -153,9 +152,8 @@ class Dual:
 
     def tanh(self) -> Dual:
         """The hyperbolic tangent: the tangent times 1 - tanh**2."""
-        z = math.exp(
-            -2.0 * abs(self.value)
-        )  # 4z/(1 + z)**2 is 1 - tanh**2, exactly
+        # 4z/(1 + z)**2 is 1 - tanh**2, exactly
+        z = math.exp(-2.0 * abs(self.value))
         slope = 4.0 * z / (1.0 + z) ** 2  # as Value computes it
         return _forward(math.tanh(self.value), "tanh", (self,), (slope,))
 

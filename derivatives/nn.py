@@ -14,22 +14,26 @@ import random
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from derivatives._rules import central, default_step
 from derivatives._validate import (
     choice,
     function,
     instance,
     integer,
     positive,
+    real,
     sequence,
     type_error,
     value_error,
 )
 from derivatives.chain_rule import Value, zero_grad
-from derivatives.epsilon import central_difference, relative_error
+from derivatives.epsilon import relative_error
 
 __all__ = ["MLP", "GradientCheck", "Layer", "Neuron", "gradient_check", "sgd_step"]
 
 _ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+# Every parameter is a Value of its own: a network of this many is already slow to train.
+_MAX_PARAMETERS = 100_000
 
 
 # A tiny network.
@@ -87,7 +91,7 @@ class Neuron:
         rng: random.Random | None = None,
         name: str = "",
     ) -> None:
-        n = integer(n_inputs, "n_inputs", minimum=1)
+        n = integer(n_inputs, "n_inputs", minimum=1, maximum=_MAX_PARAMETERS - 1)
         self.activation = choice(activation, "activation", _ACTIVATIONS)
         rng = random.Random(0) if rng is None else _rng(rng)
         self.weights = [
@@ -167,7 +171,16 @@ class Layer:
         rng: random.Random | None = None,
         name: str = "",
     ) -> None:
-        n = integer(n_outputs, "n_outputs", minimum=1)
+        top = _MAX_PARAMETERS
+        inputs = integer(n_inputs, "n_inputs", minimum=1, maximum=top - 1)
+        n = integer(n_outputs, "n_outputs", minimum=1, maximum=top)
+        if (inputs + 1) * n > top:
+            raise value_error(
+                "n_outputs",
+                f"at most {top // (inputs + 1)} for {inputs} inputs (at most {top} "
+                f"parameters)",
+                n_outputs,
+            )
         rng = random.Random(0) if rng is None else _rng(rng)
         self.neurons = [
             Neuron(n_inputs, activation, rng, _name(name, f"n{j}"))
@@ -231,9 +244,18 @@ class MLP:
         seed: int = 0,
         activation: str = "tanh",
     ) -> None:
-        sizes = [integer(n_inputs, "n_inputs", minimum=1)]
+        top = _MAX_PARAMETERS
+        sizes = [integer(n_inputs, "n_inputs", minimum=1, maximum=top)]
         for k, size in enumerate(sequence(layer_sizes, "layer_sizes", "integers")):
-            sizes.append(integer(size, f"layer_sizes[{k}]", minimum=1))
+            sizes.append(integer(size, f"layer_sizes[{k}]", minimum=1, maximum=top))
+        count = sum((a + 1) * b for a, b in zip(sizes, sizes[1:], strict=False))
+        if count > _MAX_PARAMETERS:
+            raise value_error(
+                "layer_sizes",
+                f"sizes that give at most {_MAX_PARAMETERS} parameters with n_inputs="
+                f"{sizes[0]} (these give {count})",
+                layer_sizes,
+            )
         rng = random.Random(integer(seed, "seed"))
         choice(activation, "activation", _ACTIVATIONS)
         last = len(sizes) - 2
@@ -365,7 +387,8 @@ def gradient_check(
     parameters' current ``data`` and returns its output. It is called once and backpropagated;
     then, for each parameter in turn, its ``data`` is moved to ``data + h`` and ``data - h``
     and ``loss()`` is called again, giving
-    :func:`~derivatives.epsilon.central_difference` ``(loss(+h) - loss(-h)) / (2h)``.
+    :func:`~derivatives.epsilon.central_difference` ``(loss(+h) - loss(-h)) / (2h)``: for
+    ``P`` parameters, ``2P + 1`` calls of ``loss`` in all.
 
     In float64 a correct backward pass and a central difference typically agree to a relative
     error well below 1e-7; an error above about 1e-3 points at a bug. (A kink such as ReLU's
@@ -410,6 +433,7 @@ def gradient_check(
     """
     function(loss, "loss")
     checked = _params(params)
+    step = None if eps is None else positive(eps, "eps")
 
     def forward() -> Value:
         out = loss()
@@ -429,7 +453,9 @@ def gradient_check(
             return forward().data
 
         try:
-            numerical = central_difference(moved, saved, eps)
+            # f at the parameters is known from the forward pass: two values per parameter
+            h = default_step(2, max(abs(saved), 1.0)) if step is None else step
+            numerical = central(moved, saved, h)
         finally:
             p.data = saved
         label = p.label or f"params[{i}]"
@@ -447,6 +473,9 @@ def _inputs(xs: object, n_inputs: int) -> Sequence[Value | float]:
     checked = sequence(xs, "xs", "numbers or Values", empty=True)
     if len(checked) != n_inputs:
         raise value_error("xs", f"a sequence of {n_inputs} inputs", xs)
+    for i, x in enumerate(checked):
+        if not isinstance(x, Value):
+            real(x, f"xs[{i}]")
     return checked
 
 

@@ -26,7 +26,7 @@ import functools
 import math
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -45,7 +45,23 @@ from derivatives.chain_rule import Value, topological_order
 
 __all__ = ["as_function", "derivative", "evaluate", "gradient", "to_sympy"]
 
-_MAX_ORDER = 100  # SymPy differentiates once per order: bound the work
+# SymPy differentiates once per order: bound the work
+_MAX_ORDER = 100
+# Bounds on what SymPy is given, checked before it starts. Its work grows with the size of an
+# expression written out as a tree (a formula that reuses a subexpression 60 times over can
+# have 2**60 nodes), it recurses once per level (RecursionError past about 200 levels, in
+# printing too), its automatic evaluation of functions nested in functions (tanh of tanh of
+# ...) grows exponentially with the nesting, and exact powers grow with the exponent.
+_MAX_NODES = 20_000
+_MAX_DEPTH = 150
+_MAX_NESTING = 8
+_MAX_EXPONENT = 10_000
+# A derivative of order n is refused once one of lower order has more nodes than this and
+# than expr (each order costs more than the one before: x**x grows without end).
+_MAX_DERIVED = 500
+# SymPy rewrites the conditions of a Piecewise nested in a Piecewise even unevaluated: the
+# time to_sympy takes grows exponentially with the number of ReLUs in a row.
+_MAX_BRANCHES = 8
 
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
@@ -95,6 +111,85 @@ def _leaves(expr: sympy.Basic) -> set[sympy.Basic]:
             if not node.args:
                 leaves.add(node)
     return leaves
+
+
+class _Work(NamedTuple):
+    """An expression's size written out as a tree, its depth, its nesting of functions."""
+
+    nodes: int
+    depth: int
+    nesting: int  # of functions (tanh, exp, Piecewise ...) in one another
+    branches: int  # of Piecewise in one another
+
+
+def _work(expr: sympy.Basic, done: dict[sympy.Basic, _Work] | None = None) -> _Work:
+    """Measure ``expr`` without recursion, visiting each distinct subexpression once.
+
+    `done` holds the subexpressions already measured (to_sympy measures as it builds).
+    """
+    done = {} if done is None else done
+    pending: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+    while pending:
+        node, expanded = pending.pop()
+        if node in done:
+            continue
+        if not expanded:
+            pending.append((node, True))
+            pending.extend((arg, False) for arg in node.args if arg not in done)
+            continue
+        parts = [done[arg] for arg in node.args]
+        function = isinstance(node, sympy.Function)
+        branch = isinstance(node, sympy.Piecewise)
+        done[node] = _Work(
+            min(1 + sum(p.nodes for p in parts), _MAX_NODES + 1),
+            1 + max((p.depth for p in parts), default=0),
+            int(function) + max((p.nesting for p in parts), default=0),
+            int(branch) + max((p.branches for p in parts), default=0),
+        )
+    return done[expr]
+
+
+def _too_much(work: _Work, nodes: int = _MAX_NODES) -> str | None:
+    """What in `work` is past the bounds for SymPy's differentiation, or None."""
+    if work.nodes > nodes:
+        return f"more than {nodes} nodes written out as a tree"
+    if work.depth > _MAX_DEPTH:
+        return f"{work.depth} levels deep"
+    if work.nesting > _MAX_NESTING:
+        return f"{work.nesting} functions nested in one another"
+    return None
+
+
+_BOUNDS = (
+    f"a formula of at most {_MAX_NODES} nodes written out as a tree, at most {_MAX_DEPTH} "
+    f"levels deep, with at most {_MAX_NESTING} functions nested in one another"
+)
+_GRAPH_BOUNDS = (
+    f"a graph whose formula has at most {_MAX_NODES} nodes written out as a tree (a node "
+    f"used twice is written twice), at most {_MAX_DEPTH} levels deep, with at most "
+    f"{_MAX_BRANCHES} ReLUs in a row"
+)
+
+
+def _check_work(expr: sympy.Expr, name: str) -> None:
+    """Refuse an expression on which SymPy would take hours or recurse too deep."""
+    found = _too_much(_work(expr))
+    if found is not None:
+        # its repr alone could take as long as the work refused
+        raise ValueError(
+            f"{name} must be {_BOUNDS}, got {type(expr).__name__} of {found}"
+        )
+
+
+def _check_exponents(expr: sympy.Expr) -> None:
+    """Refuse an exact power too large to compute (``x**(10**10)`` at ``x = 2``)."""
+    for power in expr.atoms(sympy.Pow):
+        exponent = power.exp
+        if exponent.is_Rational and abs(exponent) > _MAX_EXPONENT:
+            raise ValueError(
+                f"expr must have exponents of at most {_MAX_EXPONENT} in size to be "
+                f"evaluated exactly, got Pow with exponent {exponent}"
+            )
 
 
 def _check_symbol(value: object, name: str) -> sympy.Symbol:
@@ -223,7 +318,19 @@ def derivative(
     checked = _check_expr(expr)
     symbol = _check_symbol(var, "var")
     order = _check_order(n)
-    return sympy.diff(checked, symbol, order)
+    _check_work(checked, "expr")
+    result = checked
+    grown = max(_MAX_DERIVED, _work(checked).nodes)
+    # one order at a time, each checked before the next
+    for k in range(1, order + 1):
+        result = sympy.diff(result, symbol)
+        found = _too_much(_work(result), grown)
+        if found is not None and k < order:
+            raise ValueError(
+                f"n must be at most {k} for this expr, whose derivatives grow (derivative "
+                f"{k + 1} would follow one of {found}), got int {order}"
+            )
+    return result
 
 
 def evaluate(
@@ -273,6 +380,8 @@ def evaluate(
     checked = _check_expr(expr)
     exact = _check_values(values)
     _check_covered(checked, exact, "values")
+    _check_work(checked, "expr")
+    _check_exponents(checked)
     result = checked.subs(exact)
     if result.has(*_NOT_FINITE):
         raise ValueError(f"expr is undefined or infinite at {exact}: got {result}")
@@ -315,7 +424,9 @@ def gradient(
     [b + c**2, 2*a*c]
     """
     checked = _check_expr(expr)
-    return [sympy.diff(checked, v) for v in _check_variables(variables)]
+    symbols = _check_variables(variables)
+    _check_work(checked, "expr")
+    return [sympy.diff(checked, v) for v in symbols]
 
 
 def as_function(
@@ -644,9 +755,8 @@ def to_sympy(root: Value) -> sympy.Expr:
     order = topological_order(root)
     uses = collections.Counter(p for node in order for p in node.parents)
     exprs: dict[Value, sympy.Expr] = {}
-    sums: dict[
-        Value, list[sympy.Expr]
-    ] = {}  # terms of "+" nodes not yet made into an Add
+    # terms of "+" nodes not yet made into an Add
+    sums: dict[Value, list[sympy.Expr]] = {}
     leaves: dict[str, Value] = {}
 
     def expr_of(node: Value) -> sympy.Expr:
@@ -654,12 +764,16 @@ def to_sympy(root: Value) -> sympy.Expr:
             exprs[node] = sympy.Add(*sums.pop(node), evaluate=False)
         return exprs[node]
 
+    measured: dict[sympy.Basic, _Work] = {}
+    _check_relus(order)
     for node in order:
+        for parent in node.parents:
+            if parent in exprs:
+                _check_graph_work(expr_of(parent), measured)
         if node.op == "+":
             terms: list[sympy.Expr] = []
-            for (
-                p
-            ) in node.parents:  # a sum used once joins this one: a chain is one Add
+            # a sum used once joins this one: a chain is one Add
+            for p in node.parents:
                 terms.extend(
                     sums.pop(p) if p in sums and uses[p] == 1 else [expr_of(p)]
                 )
@@ -674,7 +788,36 @@ def to_sympy(root: Value) -> sympy.Expr:
             raise value_error("each leaf's label", "unique for to_sympy", node)
         else:
             exprs[node] = sympy.Symbol(node.label)
-    return expr_of(root)
+    result = expr_of(root)
+    _check_graph_work(result, measured)
+    return result
+
+
+def _check_relus(order: list[Value]) -> None:
+    """Refuse a graph with more ReLUs in a row than SymPy can nest, before building any."""
+    run: dict[Value, int] = {}
+    for node in order:
+        before = max((run[p] for p in node.parents), default=0)
+        run[node] = before + (node.op == "relu")
+        if run[node] > _MAX_BRANCHES:
+            raise ValueError(
+                f"root must be {_GRAPH_BOUNDS}, got a graph of {run[node]} or more ReLUs "
+                f"in a row"
+            )
+
+
+def _check_graph_work(expr: sympy.Expr, measured: dict[sympy.Basic, _Work]) -> None:
+    """Refuse a graph whose formula is past the bounds SymPy can work with."""
+    work = _work(expr, measured)
+    found = None
+    if work.nodes > _MAX_NODES:
+        found = f"more than {_MAX_NODES} nodes"
+    elif work.depth > _MAX_DEPTH:
+        found = f"{work.depth} levels"
+    elif work.branches > _MAX_BRANCHES:
+        found = f"{work.branches} ReLUs in a row"
+    if found is not None:
+        raise ValueError(f"root must be {_GRAPH_BOUNDS}, got a graph of {found}")
 
 
 def _sympy_op(node: Value) -> Callable[..., sympy.Expr]:

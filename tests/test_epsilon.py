@@ -5,6 +5,7 @@ from __future__ import annotations
 import cmath
 import math
 import random
+import re
 import statistics
 from collections.abc import Callable
 from fractions import Fraction
@@ -15,6 +16,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from derivatives._validate import reals
 from derivatives.epsilon import (
     Nudge,
     central_difference,
@@ -382,14 +384,13 @@ def test_default_derivative_meets_the_accuracy_target() -> None:
 @pytest.mark.parametrize(
     ("name", "f", "x"), [(name, f, x) for name, f, _, x in TARGETS]
 )
-def test_default_derivative_uses_at_most_seven_evaluations(
+def test_default_derivative_uses_at_most_nine_evaluations(
     name: str, f: Callable[[float], float], x: float
 ) -> None:
     wrapper, calls = counted(f)
     assert relative_error(derivative(wrapper, x), EXACT[name]) <= 1e-9
-    assert (
-        len(calls) <= 7 or name == "sin(100x)"
-    )  # f(x), then the six points of the stencil
+    # f(x), the six points of the stencil, the two points that check it
+    assert len(calls) <= 9 or name == "sin(100x)"
 
 
 @given(
@@ -1055,12 +1056,12 @@ def test_derivative_is_right_where_the_old_step_was_wrong(
     assert derivative(f, x) == result.value
 
 
-def test_derivative_estimate_counts_its_evaluations_and_uses_seven_on_smooth_functions() -> (
+def test_derivative_estimate_counts_its_evaluations_and_uses_nine_on_smooth_functions() -> (
     None
 ):
     wrapper, calls = counted(math.exp)
     result = derivative_estimate(wrapper, 1.0)
-    assert result.evaluations == len(calls) == 7
+    assert result.evaluations == len(calls) == 9
     assert calls[0] == 1.0  # f(x) first
     assert abs(result.value - math.e) <= result.error <= 1e-8 * math.e
 
@@ -1321,3 +1322,77 @@ def test_derivative_is_within_its_stated_error_or_refuses(
             ValueError, match=r"^the estimates of f'\(.*\) did not converge"
         ):
             derivative(f, x)
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "slope"),
+    [
+        (lambda z: z.real**2 + 0j, 3.0, 6.0),  # d/dx x**2 = 2x
+        (lambda z: z * z.real, 2.0, 4.0),  # x * x again; the complex step sees 2.0
+        (lambda z: cmath.exp(z.real), 1.0, math.e),
+        (lambda z: abs(z) ** 3 + 0j, -2.0, -12.0),  # |x|**3 = -x**3 for x < 0
+    ],
+)
+def test_complex_step_refuses_a_function_that_drops_the_imaginary_part(
+    f: Callable[[complex], complex], x: float, slope: float
+) -> None:
+    # the real central difference named in the message is the true slope
+    with pytest.raises(ValueError, match=r"^f is not analytic near x=") as caught:
+        complex_step(f, x)
+    found = re.search(
+        r"real central difference gives ([-+.e0-9]+),", str(caught.value)
+    )
+    assert found is not None
+    difference = float(found.group(1))
+    assert difference == pytest.approx(slope, rel=1e-5)
+    with pytest.raises(ValueError, match=r"^f is not analytic near x="):
+        derivative(f, x, method="complex")
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "exact"),
+    [
+        (lambda z: z.real**2 + 0j, 0.0, 0.0),  # right by luck: nothing to refuse
+        (lambda z: 1 / (z - 1.0000001), 1.0, -1 / 1e-7**2),  # a pole 1e-7 away
+        (
+            lambda z: cmath.sin(1e4 * z),
+            1.0,
+            1e4 * math.cos(1e4),
+        ),  # fast oscillation
+        (lambda z: 1 / z, 1e-7, -1e14),
+    ],
+)
+def test_complex_step_checks_pass_on_analytic_functions_near_trouble(
+    f: Callable[[complex], complex], x: float, exact: float
+) -> None:
+    assert complex_step(f, x) == pytest.approx(exact, rel=1e-6, abs=1e-12)
+
+
+def test_complex_step_costs_two_evaluations_and_four_to_check_them() -> None:
+    calls: list[complex] = []
+
+    def f(z: complex) -> complex:
+        calls.append(z)
+        return cmath.exp(z)
+
+    complex_step(f, 1.0)
+    assert calls[:2] == [1.0, complex(1.0, 1e-20)]
+    assert len(calls) == 6 and all(z.imag == 0 for z in calls[2:])
+
+
+def test_numerical_gradient_checks_its_point_once_not_once_per_coordinate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from derivatives import epsilon
+
+    checks: list[object] = []
+
+    def counted_reals(value: object, name: str) -> list[float]:
+        checks.append(value)
+        return reals(value, name)
+
+    monkeypatch.setattr(epsilon, "reals", counted_reals)
+    point = [1.0, 2.0, 3.0, 4.0, 5.0]
+    gradient = numerical_gradient(lambda *xs: sum(x * x for x in xs), point)
+    assert checks == [point]  # once, not once more per coordinate
+    assert gradient == pytest.approx([2.0, 4.0, 6.0, 8.0, 10.0], rel=1e-12)

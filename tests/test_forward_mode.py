@@ -385,3 +385,68 @@ def test_forward_mode_gradient_bad_input(
 ) -> None:
     with pytest.raises(error, match=message):
         forward_mode_gradient(*args)
+
+
+# -- Overflow: both modes refuse the same graphs -------------------------------------------------
+
+
+def backprop_slope(build: Callable[[Any], Any], x0: float) -> float:
+    x = Value(x0, label="x")
+    build(x).backward()
+    return x.grad
+
+
+def dual_slope(build: Callable[[Any], Any], x0: float) -> float:
+    return build(Dual(x0, 1.0)).tangent
+
+
+def scaled(c1: float, c2: float) -> Callable[[Any], Any]:
+    return lambda x: x * c1 * c2
+
+
+def cancelling(c1: float, c2: float) -> Callable[[Any], Any]:
+    return lambda x: x * c1 * c2 - x * c1 * c2
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    e1=st.integers(0, 300),
+    e2=st.integers(0, 300),
+    cancel=st.booleans(),
+)
+def test_dual_and_backprop_refuse_the_same_infinite_slopes(
+    e1: int, e2: int, cancel: bool
+) -> None:
+    # x * 10**e1 * 10**e2 at x = 1e-300: the value stays finite, the slope is the product
+    # of the constants, infinite (an OverflowError) exactly when 10**(e1 + e2) overflows
+    c1, c2 = 10.0**e1, 10.0**e2
+    build = (cancelling if cancel else scaled)(c1, c2)
+    overflows = math.isinf(c1 * c2)
+    if overflows:
+        with pytest.raises(OverflowError):
+            backprop_slope(build, 1e-300)
+        with pytest.raises(OverflowError):
+            dual_slope(build, 1e-300)
+    else:
+        expected = 0.0 if cancel else c1 * c2
+        assert (
+            backprop_slope(build, 1e-300) == dual_slope(build, 1e-300) == expected
+        )
+
+
+@pytest.mark.parametrize(
+    "build",
+    [scaled(1e200, 1e200), cancelling(1e200, 1e200)],
+    ids=["x*1e200*1e200", "cancelling"],
+)
+def test_an_infinite_slope_raises_overflow_in_both_modes(
+    build: Callable[[Any], Any],
+) -> None:
+    # the forward values are finite (1e100); the slope 1e400 is not, and inf - inf is nan
+    x = Value(1e-300, label="x")
+    assert math.isfinite(build(x).data)
+    with pytest.raises(OverflowError, match="not finite"):
+        build(x).backward()
+    assert x.grad == 0.0  # the leaf keeps the grad it had
+    with pytest.raises(OverflowError, match="not finite"):
+        build(Dual(1e-300, 1.0))

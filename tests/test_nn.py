@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 from derivatives.chain_rule import Value, zero_grad
-from derivatives.nn import MLP, Layer, Neuron
+from derivatives.nn import MLP, Layer, Neuron, gradient_check
 from derivatives.symbolic import to_sympy
 
 
@@ -164,7 +164,7 @@ def test_training_reduces_the_loss() -> None:
         (
             lambda: Neuron(0),
             ValueError,
-            "n_inputs must be an integer of at least 1, got int 0$",
+            "n_inputs must be an integer from 1 to 99999, got int 0$",
         ),
         (
             lambda: Neuron(2.0),
@@ -189,7 +189,7 @@ def test_training_reduces_the_loss() -> None:
         (
             lambda: Layer(2, -1),
             ValueError,
-            "n_outputs must be an integer of at least 1, got int -1$",
+            "n_outputs must be an integer from 1 to 100000, got int -1$",
         ),
         (
             lambda: MLP(2, []),
@@ -209,7 +209,7 @@ def test_training_reduces_the_loss() -> None:
         (
             lambda: MLP(2, [16, 0]),
             ValueError,
-            r"layer_sizes\[1\] must be an integer of at least 1, got int 0$",
+            r"layer_sizes\[1\] must be an integer from 1 to 100000, got int 0$",
         ),
         (
             lambda: MLP(2, [16, 1.5]),
@@ -219,7 +219,7 @@ def test_training_reduces_the_loss() -> None:
         (
             lambda: MLP(-2, [1]),
             ValueError,
-            "n_inputs must be an integer of at least 1, got int -2$",
+            "n_inputs must be an integer from 1 to 100000, got int -2$",
         ),
         (
             lambda: MLP(2, [1], seed=1.5),
@@ -254,7 +254,7 @@ def test_training_reduces_the_loss() -> None:
         (
             lambda: MLP(2, [1])(["a", 1.0]),
             TypeError,
-            r"unsupported operand type\(s\) for \*: 'Value' and 'str'",
+            r"xs\[0\] must be a real number, got str 'a'$",
         ),
     ],
 )
@@ -446,3 +446,66 @@ def test_gradient_check_restores_data_when_loss_fails() -> None:
     with pytest.raises(ValueError, match="could not be evaluated"):
         gradient_check(lambda: w.log(), [w], eps=1e-3)
     assert w.data == 1e-7
+
+
+# Sizes have limits; a bad input is named.
+
+
+def test_a_network_past_the_parameter_limit_is_refused() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^layer_sizes\[0\] must be an integer from 1 to 100000, got int 1000000$",
+    ):
+        MLP(2, [10**6, 10**6])
+    with pytest.raises(
+        ValueError,
+        match=r"^layer_sizes must be sizes that give at most 100000 parameters with "
+        r"n_inputs=2 \(these give 1004000\), got list \[1000, 1000\]$",
+    ):
+        MLP(2, [1000, 1000])  # (2 + 1) * 1000 + (1000 + 1) * 1000 = 1004000
+    with pytest.raises(
+        ValueError, match=r"^n_outputs must be at most 99 for 1000 inputs"
+    ):
+        Layer(1000, 1000)
+    with pytest.raises(
+        ValueError, match=r"^n_inputs must be an integer from 1 to 99999"
+    ):
+        Neuron(10**9)
+    # just inside the limit: (99 + 1) * 1000 = 100000 parameters
+    assert len(Layer(99, 1000).parameters()) == 100_000
+
+
+@pytest.mark.parametrize(
+    ("xs", "error", "message"),
+    [
+        (["a", 1.0], TypeError, r"^xs\[0\] must be a real number, got str 'a'$"),
+        (
+            [1.0, None],
+            TypeError,
+            r"^xs\[1\] must be a real number, got NoneType None$",
+        ),
+        ([1.0, float("inf")], ValueError, r"^xs\[1\] must be a finite real number"),
+    ],
+)
+def test_an_mlp_names_the_bad_input(
+    xs: list[object], error: type[Exception], message: str
+) -> None:
+    net = MLP(2, [3, 1])
+    with pytest.raises(error, match=message):
+        net(xs)  # type: ignore[arg-type]
+    assert isinstance(net([1.0, Value(2.0)]), Value)
+
+
+def test_gradient_check_calls_the_loss_twice_per_parameter_and_once_more() -> None:
+    w, b = Value(2.0, label="w"), Value(-1.0, label="b")
+    calls = []
+
+    def loss() -> Value:
+        calls.append((w.data, b.data))
+        return (w * 3.0 + b) ** 2
+
+    rows = gradient_check(loss, [w, b])
+    assert len(calls) == 2 * 2 + 1
+    # d/dw (3w + b)**2 = 6 (3w + b) = 30, d/db = 2 (3w + b) = 10, by hand
+    assert [round(r.numerical, 6) for r in rows] == [30.0, 10.0]
+    assert [r.backprop for r in rows] == [30.0, 10.0]

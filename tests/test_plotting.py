@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Callable
 
 import matplotlib
 
@@ -954,12 +955,12 @@ def test_gradient_field_axes_are_equal_and_figure_is_deterministic():
         (
             {"arrows": 1},
             ValueError,
-            "arrows must be an integer of at least 2, got int 1",
+            "arrows must be an integer from 2 to 50, got int 1",
         ),
         (
             {"levels": 0},
             ValueError,
-            "levels must be an integer of at least 1, got int 0",
+            "levels must be an integer from 1 to 100, got int 0",
         ),
         (
             {"points": [(1, 2, 3)]},
@@ -1194,8 +1195,8 @@ def test_graph_refuses_a_bad_max_width(max_width, error, message):
     [
         (
             lambda: plot_tangents(lambda w: w, [-1e308, 1e308], [1, 1]),
-            r"^points must be within a range that float64 can draw, "
-            r"got list \[-1e\+308, 1e\+308\]$",
+            r"^points\[0\] must be at most 1e\+306 in size, for matplotlib to lay out its "
+            r"axes, got float -1e\+308$",
         ),
         (
             lambda: plot_secants(lambda w: w, 0.0, [1e308]),
@@ -1203,7 +1204,7 @@ def test_graph_refuses_a_bad_max_width(max_width, error, message):
         ),
         (
             lambda: plot_descent(lambda w: w * w, {"a": [-1e308, 1e308]}),
-            r"^trajectories must be within a range that float64 can draw, got list ",
+            r"^trajectories\['a'\]\[0\] must be at most 1e\+306 in size",
         ),
         (
             lambda: plot_tangents(
@@ -1238,3 +1239,76 @@ def test_a_single_far_point_is_drawn_around_itself() -> None:
     fig = plot_tangents(lambda w: 2 * w, [1e300], [2.0])
     low, high = fig.axes[0].get_xlim()
     assert low < 1e300 < high and math.isfinite(high - low)
+
+
+# Checked when called, not when drawn: bad mathtext, values near the float64 limit, sizes.
+
+
+@pytest.mark.parametrize(
+    ("draw", "message"),
+    [
+        (
+            lambda: plot_tangents(J, [1.0], xlabel="$x^$"),
+            r"^xlabel must be text whose \$\.\.\.\$ parts are valid mathtext, got str '\$x\^\$'$",
+        ),
+        (
+            lambda: plot_curves({"$a^$": [1.0, 2.0]}, xlabel="step", ylabel="loss"),
+            r"^each key of series must be text whose \$\.\.\.\$ parts are valid mathtext",
+        ),
+        (
+            lambda: plot_graph(Value(2.0, label="$x^$") * 2),
+            r"^the label of node 0 \('\$x\^\$'\) must be text whose",
+        ),
+        (
+            lambda: plot_curves(
+                {"loss": [1e307, 1.7e308]}, xlabel="step", ylabel="loss"
+            ),
+            r"^series\['loss'\]\[0\] must be at most 1e\+306 in size",
+        ),
+        (
+            lambda: plot_gradient_field(
+                lambda x, y: x * y, (-1, 1), (-1, 1), arrows=10**4
+            ),
+            r"^arrows must be an integer from 2 to 50, got int 10000$",
+        ),
+        (
+            lambda: plot_gradient_field(
+                lambda x, y: x * y, (-1, 1), (-1, 1), levels=10**7
+            ),
+            r"^levels must be an integer from 1 to 100, got int 10000000$",
+        ),
+        (
+            lambda: plot_gradient_field(
+                lambda x, y: x * y,
+                (-1, 1),
+                (-1, 1),
+                levels=[i / 1000 for i in range(101)],
+            ),
+            r"^levels must be at most 100 heights, got list",
+        ),
+    ],
+)
+def test_figures_refuse_at_call_time(
+    draw: Callable[[], Figure],
+    message: str,
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        draw()
+
+
+def test_a_single_dollar_is_text_and_valid_mathtext_is_drawn() -> None:
+    fig = plot_tangents(J, [1.0], xlabel="cost in $", ylabel="$\\alpha^2$")
+    fig.savefig(io.BytesIO(), format="svg")
+    assert fig.axes[0].get_xlabel() == "cost in $"
+
+
+def test_plot_tangents_refuses_a_point_without_a_derivative() -> None:
+    with pytest.raises(
+        ValueError, match=r"^f has no derivative at x=0\.0: the one-sided slopes"
+    ):
+        plot_tangents(abs, [0.0])
+    fig = plot_tangents(
+        abs, [-1.0, 2.0]
+    )  # either side of the kink, slopes -1 and 1
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1:]
+    assert labels == ["tangent at $-1$: slope $-1$", "tangent at $2$: slope $1$"]

@@ -51,6 +51,7 @@ def test_every_page_is_built(site: Path, name: str) -> None:
 # The modules whose public names the API page documents and the robustness tests probe.
 PUBLIC_MODULES = (
     "epsilon",
+    "adaptive",
     "symbolic",
     "chain_rule",
     "nn",

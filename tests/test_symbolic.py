@@ -202,6 +202,9 @@ def test_as_function_broadcasts_constants():
     assert as_function(3, w)(1.0) == 3.0
 
 
+@settings(
+    deadline=None
+)  # the first call compiles: its time depends on the machine's load
 @given(finite)
 def test_as_function_agrees_with_evaluate(x):
     expr = w**3 - 2 * w + 1 / (w**2 + 1) + sympy.sin(w)
@@ -729,11 +732,27 @@ def test_to_sympy_of_a_deep_tanh_chain_is_unevaluated_and_right():
 def test_to_sympy_of_a_deep_sigmoid_chain():
     x = Value(0.3, label="x")
     out = x
-    for _ in range(100):
+    for _ in range(30):
         out = out.sigmoid()
     expr = to_sympy(out)
     f = as_function(expr, sympy.Symbol("x"))
     assert f(0.3) == pytest.approx(out.data, rel=1e-14)
+    assert str(expr).count("exp(") == 30  # printed: 5 levels per sigmoid, 150 deep
+
+
+def test_to_sympy_refuses_a_formula_too_deep_to_print():
+    # 1/(1 + exp(-x)) is 5 levels deep: 100 of them in a row, 500 levels, are more than
+    # SymPy's printer can recurse through
+    x = Value(0.3, label="x")
+    out = x
+    for _ in range(100):
+        out = out.sigmoid()
+    with pytest.raises(
+        ValueError,
+        match=r"^root must be a graph whose formula has at most 20000 nodes.*"
+        r"at most 150 levels deep.*got a graph of 15[0-9] levels$",
+    ):
+        to_sympy(out)
 
 
 def test_to_sympy_of_a_wide_sum_is_one_add():
@@ -818,3 +837,130 @@ def test_zero_dimensional_arrays_are_numbers_everywhere():
         TypeError, "values[w] must be a real number, got ndarray array([1., 2.])"
     ):
         evaluate(w, {w: np.array([1.0, 2.0])})
+
+
+# Bounded work: SymPy is given only what it can finish quickly, and refusals come first.
+
+
+def relu_chain(depth: int) -> Value:
+    out = Value(0.5, label="x")
+    for _ in range(depth):
+        out = (out * 1.5).relu()
+    return out
+
+
+def test_to_sympy_refuses_a_long_chain_of_relus_before_building_it():
+    with pytest.raises(
+        ValueError,
+        match=r"^root must be a graph whose .* at most 8 ReLUs in a row, "
+        r"got a graph of 9 or more ReLUs in a row$",
+    ):
+        to_sympy(relu_chain(25))
+    out = relu_chain(8)
+    expr = to_sympy(out)
+    assert (
+        float(expr.subs(sympy.Symbol("x"), sympy.Rational(1, 2)))
+        == out.data
+        == 0.5 * 1.5**8
+    )
+
+
+def doubling_graph(steps: int) -> Value:
+    """A graph of steps + 1 nodes whose formula, written out, has about 2**steps nodes."""
+    out = Value(0.5, label="x")
+    for i in range(steps):
+        out = out + out if i % 2 else out * out
+    return out
+
+
+def test_to_sympy_refuses_a_graph_whose_formula_doubles_at_each_node():
+    with pytest.raises(ValueError, match=r"got a graph of more than 20000 nodes$"):
+        to_sympy(doubling_graph(60))
+    small = doubling_graph(6)  # ((x**2 * 2)**2 * 2)**2 * 2 = 128 x**8
+    x = sympy.Symbol("x")
+    assert sympy.expand(to_sympy(small).doit()) == 128 * x**8
+
+
+def test_derivative_refuses_a_formula_with_shared_subexpressions_past_the_bound():
+    w = sympy.Symbol("w")
+    expr = w
+    for _ in range(60):  # one object per step; written out, 2**60 copies of w
+        expr = sympy.Mul(expr, expr + 1, evaluate=False)
+    for call in (
+        lambda: derivative(expr, w),
+        lambda: gradient(expr, [w]),
+        lambda: evaluate(expr, {w: 1}),
+    ):
+        with pytest.raises(
+            ValueError,
+            match=r"^expr must be a formula of at most 20000 nodes written out as a tree, "
+            r"at most 150 levels deep, with at most 8 functions nested in one another, "
+            r"got Mul of more than 20000 nodes written out as a tree$",
+        ):
+            call()
+
+
+def test_a_thousand_levels_are_refused_before_sympy_recurses():
+    w = sympy.Symbol("w")
+    expr = w
+    for i in range(1000):
+        expr = (
+            sympy.Add(expr, i, evaluate=False)
+            if i % 2
+            else sympy.Mul(expr, 2, evaluate=False)
+        )
+    for call in (lambda: derivative(expr, w), lambda: evaluate(expr, {w: 1})):
+        with pytest.raises(ValueError, match=r"got Add of 1001 levels deep$"):
+            call()
+
+
+def test_functions_nested_too_deep_are_refused_and_shallow_ones_differentiated():
+    w = sympy.Symbol("w")
+    deep, shallow = w, w
+    for _ in range(10):
+        deep = sympy.tanh(deep, evaluate=False)
+    for _ in range(3):
+        shallow = sympy.tanh(shallow, evaluate=False)
+    with pytest.raises(
+        ValueError, match=r"got tanh of 10 functions nested in one another$"
+    ):
+        derivative(deep, w)
+    # d/dw tanh(tanh(tanh(w))) by the chain rule, at w = 0.3
+    t1 = math.tanh(0.3)
+    t2 = math.tanh(t1)
+    by_hand = (1 - math.tanh(t2) ** 2) * (1 - t2**2) * (1 - t1**2)
+    assert float(evaluate(derivative(shallow, w), {w: 0.3})) == pytest.approx(
+        by_hand, rel=1e-14
+    )
+
+
+def test_evaluate_refuses_an_exact_power_too_large_to_compute():
+    w = sympy.Symbol("w")
+    with pytest.raises(
+        ValueError,
+        match=r"^expr must have exponents of at most 10000 in size to be evaluated exactly, "
+        r"got Pow with exponent 10000000000$",
+    ):
+        evaluate(w ** (10**10), {w: 2})
+    assert evaluate(w**10_000, {w: 2}) == 2**10_000
+    assert derivative(w ** (10**10), w) == 10**10 * w ** (
+        10**10 - 1
+    )  # no power computed
+
+
+def test_derivatives_that_grow_at_each_order_stop_before_they_take_minutes():
+    w = sympy.Symbol("w")
+    with pytest.raises(
+        ValueError,
+        match=r"^n must be at most 1[0-9] for this expr, whose derivatives grow .* got int 60$",
+    ):
+        derivative(w**w, w, n=60)
+    # the third derivative, against mpmath's numerical one
+    third = derivative(w**w, w, n=3)
+    import mpmath
+
+    expected = mpmath.diff(lambda t: t**t, mpmath.mpf(2), 3)
+    assert float(evaluate(third, {w: 2})) == pytest.approx(
+        float(expected), rel=1e-12
+    )
+    assert derivative(w**100, w, n=100) == math.factorial(100)  # polynomials shrink

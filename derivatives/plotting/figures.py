@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from derivatives._rules import moves
 from derivatives._validate import (
     choice,
     flag,
@@ -21,19 +22,18 @@ from derivatives._validate import (
     real,
     reals,
     sequence,
-    text,
     type_error,
     unwrap,
     value_error,
 )
 from derivatives.epsilon import (
-    _moves,
     central_difference,
     complex_step,
     derivative,
     forward_difference,
     numerical_gradient,
 )
+from derivatives.plotting._mathtext import check_label
 
 __all__ = [
     "plot_bars",
@@ -44,6 +44,14 @@ __all__ = [
     "plot_step_error",
     "plot_tangents",
 ]
+
+# matplotlib lays out an axis by stepping from one tick to the next: near the float64 limit
+# the steps overflow ("arange: cannot compute length"). Values plotted stay below this.
+_MAX_DRAWABLE = 1e306
+_DRAWABLE = f"at most {_MAX_DRAWABLE:g} in size, for matplotlib to lay out its axes"
+# A grid of more arrows, or more contour lines, than a reader can tell apart.
+_MAX_ARROWS = 50
+_MAX_LEVELS = 100
 
 _SAMPLES = 401
 _METHODS = {
@@ -61,7 +69,16 @@ _METHODS = {
 
 
 def _check_reals(values: object, name: str) -> list[float]:
-    return reals(values, name)
+    checked = reals(values, name)
+    for i, v in enumerate(checked):
+        if abs(v) > _MAX_DRAWABLE:
+            raise value_error(f"{name}[{i}]", _DRAWABLE, values[i])  # type: ignore[index]
+    return checked
+
+
+def _set_labels(ax: Axes, xlabel: object, ylabel: object) -> None:
+    ax.set_xlabel(check_label(xlabel, "xlabel"))
+    ax.set_ylabel(check_label(ylabel, "ylabel"))
 
 
 def _check_steps(steps: object, name: str) -> list[float]:
@@ -97,6 +114,8 @@ def _drawable(
         math.isfinite(low) and math.isfinite(high) and math.isfinite(high - low)
     ) or not (high - low >= 1e-9 * max(abs(low), abs(high)) and high > low):
         raise value_error(name, "within a range that float64 can draw", value)
+    if max(abs(low), abs(high)) > _MAX_DRAWABLE:
+        raise value_error(name, _DRAWABLE, value)
     return limits
 
 
@@ -107,7 +126,9 @@ def _check_series(series: object, name: str) -> dict[str, list[float]]:
     if len(series) == 0:
         raise value_error(name, "a non-empty mapping", series)
     return {
-        text(key, f"each key of {name}"): reals(values, f"{name}[{key!r}]")
+        check_label(key, f"each key of {name}"): _check_reals(
+            values, f"{name}[{key!r}]"
+        )
         for key, values in series.items()
     }
 
@@ -133,9 +154,8 @@ def _evaluate(
     """``f(x)`` as a float; ``finite=True`` also rejects inf and nan (where a slope is drawn)."""
     try:
         y = f(x)
-    except (
-        ArithmeticError
-    ) as error:  # ZeroDivisionError, OverflowError: f is undefined at x
+    # ZeroDivisionError, OverflowError: f is undefined at x
+    except ArithmeticError as error:
         raise ValueError(f"f could not be evaluated at {x!r}: {error}") from error
     if not is_real(y):
         raise type_error(f"f({x!r})", "a real number", y)
@@ -280,8 +300,7 @@ def plot_tangents(
         ax.plot([x0], [y0], "o", color=colour, zorder=3, label="_point")
     _set_ylim_to_curve(ax, y_range)
     ax.set_xlim(*limits)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    _set_labels(ax, xlabel, ylabel)
     ax.legend(loc="best", fontsize="small")
     return fig
 
@@ -374,8 +393,7 @@ def plot_secants(
     ax.plot([x0], [y0], "o", color="C1", zorder=3, label="_point")
     _set_ylim_to_curve(ax, y_range)
     ax.set_xlim(*limits)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    _set_labels(ax, xlabel, ylabel)
     ax.legend(loc="best", fontsize="small")
     return fig
 
@@ -485,7 +503,7 @@ def plot_step_error(
 def _step_moves(x: float, h: float) -> bool:
     """Whether the finite differences accept the step ``h`` at ``x``."""
     try:
-        _moves(x, h, "h")
+        moves(x, h, "h")
     except ValueError:
         return False
     return True
@@ -566,8 +584,7 @@ def plot_descent(
         )
     _set_ylim_to_curve(ax, y_range)
     ax.set_xlim(*limits)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    _set_labels(ax, xlabel, ylabel)
     ax.legend(loc="best", fontsize="small")
     return fig
 
@@ -643,8 +660,7 @@ def plot_curves(
         )
     ax.set_xscale("log" if logx else "linear")
     ax.set_yscale("log" if logy else "linear")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    _set_labels(ax, xlabel, ylabel)
     ax.legend(loc="best", fontsize="small")
     return fig
 
@@ -771,11 +787,14 @@ def plot_gradient_field(
     if gradient is not None:
         function(gradient, "gradient")
     marked = _check_points(points)
-    arrows = integer(arrows, "arrows", minimum=2)
+    arrows = integer(arrows, "arrows", minimum=2, maximum=_MAX_ARROWS)
     if isinstance(levels, Sequence | np.ndarray) and not isinstance(levels, str):
-        heights: int | list[float] = sorted(set(_check_reals(levels, "levels")))
+        listed = sorted(set(_check_reals(levels, "levels")))
+        if len(listed) > _MAX_LEVELS:
+            raise value_error("levels", f"at most {_MAX_LEVELS} heights", levels)
+        heights: int | list[float] = listed
     else:
-        heights = integer(levels, "levels", minimum=1)
+        heights = integer(levels, "levels", minimum=1, maximum=_MAX_LEVELS)
     _check_axes(ax)
 
     fig, ax = _figure_and_axes(ax)
@@ -826,8 +845,7 @@ def plot_gradient_field(
     ax.set_xlim(*xs0)
     ax.set_ylim(*ys0)
     ax.set_aspect("equal")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    _set_labels(ax, xlabel, ylabel)
     # Below the axes, so that it hides no contour line.
     ax.legend(
         loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize="small"
@@ -895,7 +913,7 @@ def plot_bars(
     """
     bars = _check_series(series, "series")
     categories = [
-        text(name, f"categories[{i}]")
+        check_label(name, f"categories[{i}]")
         for i, name in enumerate(sequence(categories, "categories", "strings"))
     ]
     _check_axes(ax)
@@ -920,8 +938,7 @@ def plot_bars(
     )
     ax.set_xlim(-0.6, len(categories) - 0.4)
     ax.xaxis.grid(False)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    _set_labels(ax, xlabel, ylabel)
     ax.legend(
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),

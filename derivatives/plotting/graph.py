@@ -20,6 +20,7 @@ from matplotlib.path import Path
 
 from derivatives._validate import instance, integer, positive, type_error
 from derivatives.chain_rule import Value, topological_order
+from derivatives.plotting._mathtext import check_label
 
 __all__ = ["plot_graph"]
 
@@ -30,9 +31,8 @@ _LINE = 1.25 * _FONT / 72  # height of a line of text
 _GAP = (0.55, 0.3)  # space between columns, and between boxes in a column
 
 
-_Key: TypeAlias = (
-    int | tuple[int, int]
-)  # id() of a node, or (link, column) of a bend point
+# id() of a node, or (link, column) of a bend point
+_Key: TypeAlias = int | tuple[int, int]
 
 
 class _Link(NamedTuple):
@@ -200,9 +200,8 @@ def _draw_links(
     ``at`` holds centres of boxes and bend points. Arrows leave a box on its right side and
     enter on the left, or, drawn ``down``, leave at the bottom and enter at the top."""
     w, h = size
-    along = (
-        0 if down else 1
-    )  # the coordinate along the side where arrows meet a box
+    # the coordinate along the side where arrows meet a box
+    along = 0 if down else 1
     leaving: dict[int, list[tuple[float, int]]] = {}
     entering: dict[int, list[tuple[float, int]]] = {}
     for i, link in enumerate(links):
@@ -323,14 +322,15 @@ def plot_graph(
     grads = any(n.grad != 0 for n in nodes) if show_grad is None else show_grad
 
     grid, links = _layout(nodes)
+    for i, node in enumerate(nodes):
+        check_label(node.label, f"the label of node {i} ({node.label!r})")
     texts = {id(n): _node_text(n, grads) for n in nodes}
     widest = max(len(line) for text in texts.values() for line in text.split("\n"))
     w, h = max(0.9, _CHAR * widest + 0.3), _LINE * (2 + grads) + 0.2
     columns = max(c for c, _ in grid.values()) + 1
     down = columns * (w + _GAP[0]) - _GAP[0] + 0.2 > max_width
-    if (
-        down
-    ):  # columns become rows, top to bottom; a column's top box goes to the left
+    # columns become rows, top to bottom; a column's top box goes to the left
+    if down:
         at = {
             key: (-r * (w + _GAP[1]), -c * (h + _GAP[1] + 0.1))
             for key, (c, r) in grid.items()
@@ -345,9 +345,8 @@ def plot_graph(
     bottom, top = min(ys) - h / 2 - 0.1, max(ys) + h / 2 + 0.1
 
     fig = Figure(figsize=(right - left, top - bottom))
-    fig.set_layout_engine(
-        "none"
-    )  # the axes fill the figure: one data unit is one inch
+    # the axes fill the figure: one data unit is one inch
+    fig.set_layout_engine("none")
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(left, right)
     ax.set_ylim(bottom, top)
