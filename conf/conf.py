@@ -177,7 +177,10 @@ html_favicon = "_static/logo.svg"
 html_css_files = ["derivatives.css", "exercises.css"]
 # The sidebar buttons on a phone, figures at full size (deferred: runs before the themes bind);
 # graph exercises and the backprop stepper (derivatives.exercises): keys in the page, no Python.
-html_js_files = [("reading.js", {"defer": "defer"}), ("exercises.js", {"defer": "defer"})]
+html_js_files = [
+    ("reading.js", {"defer": "defer"}),
+    ("exercises.js", {"defer": "defer"}),
+]
 html_context = {
     "default_mode": "auto"
 }  # light or dark, as the reader's system prefers

@@ -15,7 +15,7 @@ The package behind the lessons, one module per job:
 - :mod:`derivatives.exercises`: graph exercises with answer keys, and a backprop stepper.
 
 The names used most are also available at the top level. Importing the package loads neither
-SymPy, NumPy nor matplotlib: the symbolic, datasets, tensor and plotting modules load when
+SymPy, NumPy nor matplotlib: the symbolic, datasets, exercises, tensor and plotting modules load when
 first used.
 
 >>> from derivatives import Value, nudge
