@@ -15,8 +15,8 @@ The package behind the lessons, one module per job:
 - :mod:`derivatives.exercises`: graph exercises with answer keys, and a backprop stepper.
 
 The names used most are also available at the top level. Importing the package loads neither
-SymPy, NumPy nor matplotlib: the symbolic, datasets, exercises, tensor and plotting modules load when
-first used.
+SymPy, NumPy nor matplotlib: the symbolic, datasets, exercises, tensor and plotting modules load
+when first used.
 
 >>> from derivatives import Value, nudge
 >>> round(nudge(lambda w: w**2, 3).k, 9)

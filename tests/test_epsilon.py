@@ -389,8 +389,10 @@ def test_default_derivative_uses_at_most_nine_evaluations(
 ) -> None:
     wrapper, calls = counted(f)
     assert relative_error(derivative(wrapper, x), EXACT[name]) <= 1e-9
-    # f(x), the six points of the stencil, the two points that check it
-    assert len(calls) <= 9 or name == "sin(100x)"
+    # f(x), the six points of the stencil, the two points that check it; x**10 at 1.5 (a large
+    # fifth derivative: the two order-4 checks differ by more than 1e-8) and sin(100x) take the
+    # careful path
+    assert len(calls) <= 9 or name in ("sin(100x)", "x**10")
 
 
 @given(
