@@ -11,18 +11,14 @@ CPython, 30 s live. Run as a script; `make bench` runs it.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import io
 import os
 import re
 import sys
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-from bench_live import SITE, Quiet, run_cell
+from bench_live import SITE, offline_context, run_cell, serve
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,25 +70,13 @@ def cpython_time() -> tuple[float, int]:
 
 def live_time() -> float:
     """Seconds from pressing the training cell's Run to its result, in live mode."""
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
-    )
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd, base = serve(SITE)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=["--no-sandbox"]
             )
-            context = browser.new_context()
-            context.route(
-                "**/*",
-                lambda route, request: (
-                    route.continue_()
-                    if urlparse(request.url).hostname == "127.0.0.1"
-                    else route.abort()
-                ),
-            )
+            context = offline_context(browser)
             page = context.new_page()
             page.goto(f"{base}/classifier.html", wait_until="load")
             page.locator(".live-toggle").click()

@@ -8,14 +8,11 @@ timing in the page from the key event to the box's data-verdict. Target: every v
 
 from __future__ import annotations
 
-import functools
-import http.server
 import statistics
 import sys
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
 
+from bench_live import offline_context, serve
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,33 +32,16 @@ TIME_EVERY_BOX = """() => [...document.querySelectorAll('.graph-exercise input[d
   })"""
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 def main() -> int:
     if not (SITE / "backprop.html").is_file():
         sys.exit("build the site first: make html")
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
-    )
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd, base = serve(SITE)
     worst = 0.0
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox"]
         )
-        context = browser.new_context()
-        context.route(
-            "**/*",
-            lambda route, request: (
-                route.continue_()
-                if urlparse(request.url).hostname == "127.0.0.1"
-                else route.abort()
-            ),
-        )
+        context = offline_context(browser)
         page = context.new_page()
         print(f"{'page':<22} {'boxes':>5} {'median ms':>10} {'max ms':>8}")
         for name in PAGES:

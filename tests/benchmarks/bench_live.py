@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "build" / "html"
@@ -32,6 +32,28 @@ FINISHED = (
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """The built site on a free port of this machine, served from a thread; and its address."""
+    handler = functools.partial(Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def offline_context(browser: Browser) -> BrowserContext:
+    """A fresh context (an empty cache) that refuses every request off this machine."""
+    context = browser.new_context()
+    context.route(
+        "**/*",
+        lambda route, request: (
+            route.continue_()
+            if urlparse(request.url).hostname == "127.0.0.1"
+            else route.abort()
+        ),
+    )
+    return context
 
 
 def run_cell(page: Page, index: int) -> float:
@@ -57,28 +79,16 @@ def measure(page: Page, url: str) -> tuple[float, list[float]]:
 def main() -> int:
     if not (SITE / "_static" / "live" / "pyodide-lock.json").is_file():
         sys.exit("build the site first: make html")
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
-    )
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd, base = serve(SITE)
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox"]
         )
         for lesson in LESSONS:
-            context = (
-                browser.new_context()
+            context = offline_context(
+                browser
             )  # a fresh cache: the reader's first visit
-            context.route(
-                "**/*",
-                lambda route, request: (
-                    route.continue_()
-                    if urlparse(request.url).hostname == "127.0.0.1"
-                    else route.abort()
-                ),
-            )
             first, later = measure(context.new_page(), f"{base}/{lesson}.html")
             rows.append((lesson, first, later))
             context.close()
