@@ -18,6 +18,7 @@ from derivatives._validate import (
     value_error,
 )
 from derivatives.nn import MLP
+from derivatives.plotting.figures import _figure_and_axes
 
 __all__ = ["mlp_scores", "plot_decision_boundary"]
 
@@ -167,7 +168,7 @@ def plot_decision_boundary(
     flag(legend, "legend")
     if ax is not None:
         instance(ax, Axes, "ax", "a matplotlib Axes or None")
-    fig, ax = _figure_and_axes(ax)
+    fig, ax = _figure_and_axes(ax, layout="constrained")
     low, high = xy.min(axis=0) - _PAD, xy.max(axis=0) + _PAD
     if net is not None:
         _draw_regions(ax, net, low, high)
@@ -205,14 +206,6 @@ def plot_decision_boundary(
     if legend:
         ax.legend(loc="lower left", fontsize="small", framealpha=0.9)
     return fig
-
-
-def _figure_and_axes(ax: Axes | None) -> tuple[Figure, Axes]:
-    if ax is None:
-        fig = Figure(layout="constrained")
-        return fig, fig.subplots()
-    owner: Any = ax.figure
-    return (owner if isinstance(owner, Figure) else owner.figure), ax
 
 
 def _draw_regions(

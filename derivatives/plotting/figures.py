@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -170,10 +170,12 @@ def _evaluate(
 # -- Shared drawing steps --------------------------------------------------------------------
 
 
-def _figure_and_axes(ax: Axes | None) -> tuple[Figure, Axes]:
-    """A new figure with one set of axes, or the figure that owns ``ax``."""
+def _figure_and_axes(
+    ax: Axes | None, layout: Literal["constrained"] | None = None
+) -> tuple[Figure, Axes]:
+    """A new figure (with `layout`) with one set of axes, or the figure that owns ``ax``."""
     if ax is None:
-        fig = Figure()
+        fig = Figure(layout=layout)
         return fig, fig.subplots()
     owner = ax.figure
     return (owner if isinstance(owner, Figure) else owner.figure), ax
