@@ -2,8 +2,9 @@
 
 ``power`` is the rule of ``x ** p`` for both differentiation engines (``Value`` and ``Dual``);
 ``moves``, ``call``, ``unit`` and ``default_step`` are the rules of finite differences, for
-:mod:`derivatives.epsilon`, :mod:`derivatives.adaptive` and the figures. Like
-:mod:`derivatives._validate`, this module imports nothing heavy.
+:mod:`derivatives.epsilon`, :mod:`derivatives.adaptive` and the figures; ``complex_call`` and
+``analytic`` are those of the complex step. Like :mod:`derivatives._validate`, this module
+imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ import math
 import sys
 from collections.abc import Callable
 
-from derivatives._validate import Exact, real, value_error
+from derivatives._validate import (
+    Exact,
+    complex_number,
+    is_real,
+    real,
+    unwrap,
+    value_error,
+)
 
 EPS_MACH = sys.float_info.epsilon  # 2**-52: the gap between 1.0 and the next float
 # The unit roundoff of the narrower float types a function may return (NumPy's float32, float16).
@@ -110,3 +118,74 @@ def defined_at(f: Callable[[float], float], x: float) -> float:
         return f(x)
     except ValueError as error:
         raise ValueError(f"f is undefined at x={x!r}: {error}") from error
+
+
+# -- The checks of the complex step (derivatives.epsilon.complex_step) ------------------------
+
+
+def analytic(
+    f: Callable[[complex], object],
+    x: float,
+    step: float,
+    fx: float,
+    estimate: float,
+) -> None:
+    """Refuse a complex step that a real central difference contradicts.
+
+    A function that drops the imaginary part of its input (``z.real``, ``abs``, a
+    comparison) returns a complex number whose imaginary part says nothing of the slope:
+    ``z.real**2 + 0j`` gives 0 everywhere. Four real values, at ``x +- h`` and ``x +- 2h``
+    (and at a step 64 times smaller if they disagree), give the order-4 central difference
+    and an estimate of its error, and of the complex step's own truncation error
+    (``step**2 / 6`` times the third derivative).
+    """
+    # f changes on the scale of x, or faster near a pole, where |f / f'| is small; a kink
+    # near x can spoil the first real difference, not a smaller one too
+    length = abs(x) if x != 0 else 1.0
+    if estimate != 0 and fx != 0:
+        length = min(length, abs(fx / estimate))
+    coarse = default_step(4, length)
+    for h in (coarse, coarse / 64):
+        try:
+            values = {
+                k: complex_call(f, complex(x + k * h, 0.0)).real
+                for k in (-2, -1, 1, 2)
+            }
+        # the real neighbours leave the domain: nothing to compare with
+        except ValueError:
+            return
+        d1 = (values[1] - values[-1]) / (2 * h)
+        d2 = (values[2] - values[-2]) / (4 * h)
+        order4 = (4 * d1 - d2) / 3
+        noise = 64 * EPS_MACH * sum(abs(v) for v in values.values()) / h
+        truncation = abs(d2 - d1) * (1 + (step / h) ** 2)
+        scale = max(abs(order4), abs(fx) / max(abs(x), 1.0))
+        if abs(estimate - order4) <= 10 * truncation + noise + 1e-6 * scale:
+            return
+    raise ValueError(
+        f"f is not analytic near x={x!r}: the complex step gives {estimate!r} but a "
+        f"real central difference gives {order4:.6g}, so f drops the imaginary part "
+        f"of its input (.real, abs or a comparison) and the complex step cannot be used"
+    )
+
+
+def complex_call(f: Callable[[complex], object], z: complex) -> complex:
+    """``f(z)`` as a complex number; math errors become ValueError."""
+    try:
+        value = f(z)
+    except TypeError as error:
+        raise TypeError(
+            f"f must accept complex numbers for the complex step (use cmath or numpy functions, "
+            f"not math), but f({z!r}) raised TypeError: {error}"
+        ) from error
+    except MATH_ERRORS as error:
+        raise ValueError(f"f could not be evaluated at {z!r}: {error}") from error
+    value = unwrap(value)
+    result = complex_number(value, f"f({z!r})")
+    if is_real(value):
+        raise TypeError(
+            f"f returned the real number {value!r} for the complex input {z!r}, which drops "
+            f"the imaginary part the complex step needs (use cmath or numpy functions, not "
+            f"abs, .real or math)"
+        )
+    return result

@@ -123,6 +123,24 @@ def integer(
     return n
 
 
+def coordinate(value: object, name: str, size: int) -> int:
+    """`value` as the index of one coordinate of a point of `size` coordinates."""
+    position = integer(value, name)
+    if not 0 <= position < size:
+        raise value_error(
+            name, f"in range({size}) for a point of {size} coordinates", value
+        )
+    return position
+
+
+def complex_number(value: object, name: str) -> complex:
+    """`value` as a complex number (any number but a ``bool``; real ones included)."""
+    value = unwrap(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Complex):
+        raise type_error(name, "a complex number", value)
+    return complex(value)
+
+
 def function(value: object, name: str) -> Callable[..., Any]:
     """`value` if it is callable."""
     if not callable(value):

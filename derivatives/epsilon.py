@@ -26,29 +26,26 @@ step sees the curvature of ``f`` (truncation). The default steps balance the two
 from __future__ import annotations
 
 import math
-import numbers
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, NamedTuple, SupportsFloat, SupportsIndex
 
 from derivatives._rules import (
-    EPS_MACH,
-    MATH_ERRORS,
+    analytic,
     call,
+    complex_call,
     default_step,
     defined_at,
     moves,
 )
 from derivatives._validate import (
     choice,
+    coordinate,
     function,
-    integer,
     positive,
     real,
     reals,
-    type_error,
-    unwrap,
     value_error,
 )
 from derivatives.adaptive import DerivativeEstimate, derivative_estimate
@@ -317,76 +314,16 @@ def complex_step(
         raise value_error(
             "h", f"at least {sys.float_info.min!r} (not subnormal)", h
         )
-    at_x = _complex_call(f, complex(point, 0.0))
+    at_x = complex_call(f, complex(point, 0.0))
     if not math.isfinite(abs(at_x)) or abs(at_x.imag) > 1e-12 * abs(at_x):
         raise ValueError(
             f"f must be real at x for the complex step, got f({point!r}) = {at_x!r} "
             f"(the complex step assumes f maps real numbers to real numbers near x)"
         )
     z = complex(point, step)
-    estimate = real(_complex_call(f, z).imag / step, "the complex-step derivative")
-    _analytic(f, point, step, at_x.real, estimate)
+    estimate = real(complex_call(f, z).imag / step, "the complex-step derivative")
+    analytic(f, point, step, at_x.real, estimate)
     return estimate
-
-
-def _analytic(
-    f: Callable[[complex], object],
-    x: float,
-    step: float,
-    fx: float,
-    estimate: float,
-) -> None:
-    """Refuse a complex step that a real central difference contradicts.
-
-    A function that drops the imaginary part of its input (``z.real``, ``abs``, a
-    comparison) returns a complex number whose imaginary part says nothing of the slope:
-    ``z.real**2 + 0j`` gives 0 everywhere. Four real values, at ``x +- h`` and ``x +- 2h``
-    (and at a step 64 times smaller if they disagree), give the order-4 central difference
-    and an estimate of its error, and of the complex step's own truncation error
-    (``step**2 / 6`` times the third derivative).
-    """
-    # f changes on the scale of x, or faster near a pole, where |f / f'| is small; a kink
-    # near x can spoil the first real difference, not a smaller one too
-    length = abs(x) if x != 0 else 1.0
-    if estimate != 0 and fx != 0:
-        length = min(length, abs(fx / estimate))
-    coarse = default_step(4, length)
-    for h in (coarse, coarse / 64):
-        try:
-            values = {
-                k: _complex_call(f, complex(x + k * h, 0.0)).real
-                for k in (-2, -1, 1, 2)
-            }
-        # the real neighbours leave the domain: nothing to compare with
-        except ValueError:
-            return
-        d1 = (values[1] - values[-1]) / (2 * h)
-        d2 = (values[2] - values[-2]) / (4 * h)
-        order4 = (4 * d1 - d2) / 3
-        noise = 64 * EPS_MACH * sum(abs(v) for v in values.values()) / h
-        truncation = abs(d2 - d1) * (1 + (step / h) ** 2)
-        scale = max(abs(order4), abs(fx) / max(abs(x), 1.0))
-        if abs(estimate - order4) <= 10 * truncation + noise + 1e-6 * scale:
-            return
-    raise ValueError(
-        f"f is not analytic near x={x!r}: the complex step gives {estimate!r} but a "
-        f"real central difference gives {order4:.6g}, so f drops the imaginary part "
-        f"of its input (.real, abs or a comparison) and the complex step cannot be used"
-    )
-
-
-def _complex_call(f: Callable[[complex], object], z: complex) -> complex:
-    """``f(z)`` as a complex number; math errors become ValueError."""
-    try:
-        value = f(z)
-    except TypeError as error:
-        raise TypeError(
-            f"f must accept complex numbers for the complex step (use cmath or numpy functions, "
-            f"not math), but f({z!r}) raised TypeError: {error}"
-        ) from error
-    except MATH_ERRORS as error:
-        raise ValueError(f"f could not be evaluated at {z!r}: {error}") from error
-    return _as_complex(value, z)
 
 
 def derivative(
@@ -542,23 +479,9 @@ def partial_difference(
     """
     function(f, "f")
     coordinates = reals(point, "point")
-    i = _index(index, len(coordinates))
-    return _partial(
-        f, coordinates, i, None if eps is None else positive(eps, "eps")
-    )
-
-
-def _partial(
-    f: Callable[..., object], coordinates: list[float], i: int, step: float | None
-) -> float:
-    """The core of :func:`partial_difference`, for arguments already checked."""
-
-    def along(t: float) -> object:
-        moved = list(coordinates)
-        moved[i] = t
-        return f(*moved)
-
-    return _derivative(along, coordinates[i], step)
+    i = coordinate(index, "index", len(coordinates))
+    step = None if eps is None else positive(eps, "eps")
+    return _derivative(_along(f, coordinates, i), coordinates[i], step)
 
 
 def numerical_gradient(
@@ -600,7 +523,10 @@ def numerical_gradient(
     coordinates = reals(point, "point")
     step = None if eps is None else positive(eps, "eps")
     # checked once here, not once per coordinate
-    return [_partial(f, coordinates, i, step) for i in range(len(coordinates))]
+    return [
+        _derivative(_along(f, coordinates, i), x, step)
+        for i, x in enumerate(coordinates)
+    ]
 
 
 # -- Stencils ----------------------------------------------------------------------------------
@@ -626,30 +552,17 @@ def _central(f: Callable[[float], object], x: float, h: float, order: int) -> fl
     return real(sum(terms) / (denominator * h), "the difference quotient")
 
 
-# -- Input checks ------------------------------------------------------------------------------
+def _along(
+    f: Callable[..., object], coordinates: list[float], i: int
+) -> Callable[[float], object]:
+    """``f`` as a function of coordinate ``i`` alone, the others fixed."""
 
+    def moved(t: float) -> object:
+        shifted = list(coordinates)
+        shifted[i] = t
+        return f(*shifted)
 
-def _as_complex(value: object, z: complex) -> complex:
-    """The result of ``f(z)`` for the complex step: a complex number, not a real one."""
-    value = unwrap(value)
-    if isinstance(value, bool) or not isinstance(value, numbers.Complex):
-        raise type_error(f"f({z!r})", "a complex number", value)
-    if isinstance(value, numbers.Real):
-        raise TypeError(
-            f"f returned the real number {value!r} for the complex input {z!r}, which drops "
-            f"the imaginary part the complex step needs (use cmath or numpy functions, not "
-            f"abs, .real or math)"
-        )
-    return complex(value)
-
-
-def _index(index: object, size: int) -> int:
-    position = integer(index, "index")
-    if not 0 <= position < size:
-        raise value_error(
-            "index", f"in range({size}) for a point of {size} coordinates", index
-        )
-    return position
+    return moved
 
 
 # -- Nudging every parameter -------------------------------------------------------------------
@@ -710,20 +623,14 @@ def forward_gradient(
     function(f, "f")
     coordinates = reals(point, "point")
     step = positive(eps, "eps")
-
-    def along(i: int) -> Callable[[float], object]:
-        def moved(t: float) -> object:
-            shifted = list(coordinates)
-            shifted[i] = t
-            return f(*shifted)
-
-        return moved
-
     for x in coordinates:
         moves(x, step, "eps")
-    f_point = call(along(0), coordinates[0])
+    f_point = call(_along(f, coordinates, 0), coordinates[0])
     return [
-        real((call(along(i), x + step) - f_point) / step, "the difference quotient")
+        real(
+            (call(_along(f, coordinates, i), x + step) - f_point) / step,
+            "the difference quotient",
+        )
         for i, x in enumerate(coordinates)
     ]
 
