@@ -430,13 +430,18 @@ def _descend(
 
     Each new quotient extends a tableau that cancels the error terms ``h**2, h**4, ...``
     (central) or ``h, h**2, ...`` (one-sided); the error of each entry is estimated from its
-    distance to its neighbours, plus rounding. Steps whose points leave the domain of ``f``
-    are skipped. Returns the quotients computed and the entry with the smallest error.
+    distance to its neighbours, plus rounding. Ridders' neighbours are the entry to the left
+    and the one above (a larger step); they can agree by chance, so an entry is also compared
+    with the one below, made from the next, smaller step, before it counts. Steps whose
+    points leave the domain of ``f`` are skipped. Returns the quotients computed and the
+    entry with the smallest error.
     """
     ratio = 4.0 if side == 0 else 2.0
     levels: list[_Level] = []
     best = _Best(math.nan, math.inf, 0.0, 0.0)
     previous: list[float] = []
+    # the spread to the left and above, and the rounding, of each entry of the last row
+    waiting: list[tuple[float, float]] = []
     worse = 0
     h = start
     for _ in range(_MAX_LEVELS):
@@ -446,22 +451,23 @@ def _descend(
         try:
             level = _quotient(f, x, fx, h, side)
         except ValueError:  # outside the domain: a smaller step may fit
-            previous = []
+            previous, waiting = [], []
             continue
         levels.append(level)
-        row, amplified, found = (
-            [level.quotient],
-            level.noise,
-            _Best(math.nan, math.inf, h, level.near),
-        )
+        row, amplified, entries = [level.quotient], level.noise, []
         for j, before in enumerate(previous[: _COLUMNS - 1], start=1):
             factor = ratio**j
             row.append(row[-1] + (row[-1] - before) / (factor - 1))
             amplified *= (factor + 1) / (factor - 1)
             spread = max(abs(row[j] - row[j - 1]), abs(row[j] - before))
-            if spread + amplified < found.error:
-                found = _Best(row[j], spread + amplified, h, level.near)
-        previous = row
+            entries.append((spread, amplified))
+        above = levels[-2] if len(levels) > 1 else level
+        found = _Best(math.nan, math.inf, above.h, above.near)
+        for j, (spread, noise) in enumerate(waiting, start=1):
+            error = max(spread, abs(previous[j] - row[j])) + noise
+            if error < found.error:
+                found = _Best(previous[j], error, above.h, above.near)
+        previous, waiting = row, entries
         if _relative(found, x) < _relative(best, x):
             best, worse = found, 0
         else:
