@@ -86,6 +86,27 @@ def test_a_rounded_argument_inside_f_is_counted() -> None:
     assert abs(result.value - exact) <= result.error
 
 
+@pytest.mark.parametrize(
+    ("omega", "t"),
+    [
+        (0.1651752051441315, 87169.7177928032),
+        (2.059767031241118, 5.940416344271821),
+    ],
+)
+def test_extrapolations_that_agree_by_chance_do_not_hide_the_error(
+    omega: float, t: float
+) -> None:
+    # two neighbours in Ridders' tableau agreed to 1e-10 on a value 1.6e-9 off (the first,
+    # beyond the contract) and 3e-12 on one 1.1e-11 off; the next step down disagrees
+    def f(u: float) -> float:
+        return math.exp(math.sin(omega * u))
+
+    exact = exact_exp_sin_slope(omega, t)
+    result = derivative_estimate(f, t)
+    assert abs(result.value - exact) <= result.error
+    assert abs(derivative(f, t) - exact) <= 1e-8 * abs(exact)
+
+
 def kinked(left: float, right: float) -> Callable[[float], float]:
     """A function with slope `left` below 0 and `right` above, and f(0) = 0."""
     return lambda t: left * t if t < 0 else right * t
