@@ -51,9 +51,10 @@ _ROUNDING = 64
 # of x (irregular: see _measure_noise), and how far above the typical size of the noise
 # its error estimates stay.
 _NOISE_OFFSETS = (-887, -659, -421, -283, -131, 127, 293, 443, 661, 907)
-# ... at two scales: rounding inside f (50 * t) can be alike for points a few units apart
-# (when 50 * ulp(t) is close to a multiple of ulp(50 * t)) and differ a thousand times further.
-_NOISE_SCALES = (1, 2**10 + 1)
+# ... and further out, on each side, in units of this many units in the last place of x
+# (odd, so that no power of two in the rounding of f lines the points up).
+_WIDE_OFFSETS = (131, 293, 443, 661, 907, 1103, 1327, 1523, 1747, 1999)
+_WIDE_SCALE = 2**16 + 1
 _NOISE_MARGIN = 8
 # The fast path checks its stencil at this fraction of its step (no small ratio of integers,
 # and exact in float64).
@@ -212,41 +213,53 @@ def _measure_noise(f: _Counted, x: float) -> None:
     """Measure the rounding noise of f next to x, where the model of |f| may miss it.
 
     An argument rounded inside f (``sin(50 * t)`` at ``t = 1000``, ``sin(1 / x)``) moves f by
-    about ``|x * f'(x)|`` units in the last place, whatever ``|f|`` is. Fourth divided
-    differences of f over points a few hundred units of ``x`` apart cancel any smooth part
-    (what is left is the fourth derivative times the spacing to the fourth), leaving the
-    noise. The points are irregularly spaced, at two scales: the rounding errors of ``50 * t``
-    over evenly spaced ``t`` can be all alike. At each scale five points on each side of x (not
-    x itself, which may be off its neighbours) give one difference each; the largest is kept.
+    up to about ``|x * f'(x)|`` units in the last place, whatever ``|f|`` is. Divided
+    differences over irregularly spaced points cancel the smooth part of f and leave the
+    noise: fourth differences of five points on each side of x (not x itself, which may be
+    off its neighbours), a few hundred units of x apart; and, since the rounding errors of
+    ``w * t`` can drift slowly from one unit of t to the next (w close to 1: alike for
+    points a thousand units apart, different a million units further), ninth differences of
+    ten points on each side, about 2**16 times further apart (ninth differences, so that
+    the smooth part stays negligible over the wider span). The largest is kept.
     """
     if x == 0:
         return
-    spreads = []
-    for scale in _NOISE_SCALES:
-        ulp = scale * math.ulp(x)
-        # exact offsets in units of ulp (a point past a power of two may be rounded)
-        nodes = [((x + n * ulp) - x) / ulp for n in _NOISE_OFFSETS]
-        try:
-            values = [f(x + t * ulp) for t in nodes]
-        except ValueError:
-            return
-        if not all(math.isfinite(v) for v in values):
-            return
-        if scale == 1:
-            _refuse_jump(f, x, nodes, values, ulp)
-        spreads += [_spread(nodes[:5], values[:5]), _spread(nodes[5:], values[5:])]
+    ulp = math.ulp(x)
+    nodes, values = _noise_values(f, x, _NOISE_OFFSETS, ulp)
+    if not values:
+        return
+    _refuse_jump(f, x, nodes, values, ulp)
+    spreads = [_spread(nodes[:5], values[:5]), _spread(nodes[5:], values[5:])]
+    for side in (-1, 1):
+        offsets = tuple(side * n for n in _WIDE_OFFSETS)
+        nodes, values = _noise_values(f, x, offsets, _WIDE_SCALE * ulp)
+        if values:  # else the domain of f ends on this side
+            spreads.append(_spread(nodes, values))
     f.measured = _NOISE_MARGIN * max(spreads)
 
 
+def _noise_values(
+    f: _Counted, x: float, offsets: tuple[int, ...], ulp: float
+) -> tuple[list[float], list[float]]:
+    """The points ``x + n * ulp`` in units of ulp, and f there (none if f is not finite)."""
+    # exact offsets in units of ulp (a point past a power of two may be rounded)
+    nodes = sorted(((x + n * ulp) - x) / ulp for n in offsets)
+    try:
+        values = [f(x + t * ulp) for t in nodes]
+    except ValueError:
+        return nodes, []
+    return nodes, values if all(math.isfinite(v) for v in values) else []
+
+
 def _spread(nodes: list[float], values: list[float]) -> float:
-    """The fourth divided difference of five values, scaled to the size of one value's noise."""
+    """The divided difference of the values over all the nodes, scaled to one value's noise."""
     # values scaled by a power of two near their size, so that tiny ones do not underflow
     shift = -math.frexp(max(abs(v) for v in values))[1]
     scaled = [math.ldexp(v, shift) for v in values]
     # the weights of the divided difference, scaled so that the largest is about 1
+    span = nodes[-1] - nodes[0]
     weights = [
-        (nodes[-1] - nodes[0]) ** 4
-        / math.prod(t - other for other in nodes if other != t)
+        math.prod(span / (t - other) for other in nodes if other != t)
         for t in nodes
     ]
     norm = math.sqrt(sum(w * w for w in weights))
