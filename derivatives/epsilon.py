@@ -529,7 +529,7 @@ def numerical_gradient(
     ]
 
 
-# -- Stencils ----------------------------------------------------------------------------------
+# -- Stencils, and f along one coordinate ------------------------------------------------------
 
 
 def _nudge(f: Callable[[float], object], w: float, eps: float) -> Nudge:
