@@ -15,6 +15,8 @@ import warnings
 from importlib.metadata import distribution
 from pathlib import Path
 
+import nbformat
+from jupyter_cache import get_cache
 from jupyter_cache.cache.db import create_db
 from myst_nb.sphinx_ext import add_global_html_resources
 
@@ -243,12 +245,33 @@ def _merged_streams(outputs: list[dict]) -> list[dict]:  # type: ignore[type-arg
     return merged
 
 
+def _outputs_from_cache(content: dict) -> dict:  # type: ignore[type-arg]
+    """The executed notebook from the execution cache: MyST-NB writes the page's notebook without
+    its outputs when it takes them from the cache instead of running the page."""
+    notebook = nbformat.from_dict(content)
+    try:
+        _, merged = get_cache(nb_execution_cache_path).merge_match_into_notebook(
+            notebook
+        )
+    except KeyError:  # not in the cache: the page has no outputs to show
+        return content
+    content = json.loads(nbformat.writes(merged))
+    for cell in content["cells"]:  # glued values, which MyST-NB takes out as it runs a page
+        if "outputs" in cell:
+            cell["outputs"] = [
+                o for o in cell["outputs"] if "scrapbook" not in o.get("metadata", {})
+            ]
+    return content
+
+
 def _offer_notebook_download(app, pagename, templatename, context, doctree):  # type: ignore[no-untyped-def]
     """Put each executed page beside its source, so the download menu offers the .ipynb."""
     notebook = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     if doctree is None or not notebook.is_file():
         return
     content = json.loads(notebook.read_text(encoding="utf-8"))
+    if not any(cell.get("outputs") for cell in content["cells"]):
+        content = _outputs_from_cache(content)
     for number, cell in enumerate(content["cells"]):
         # reading Markdown gives random ids: number them instead
         cell["id"] = f"cell-{number}"
