@@ -18,7 +18,9 @@ from derivatives._validate import integer, real, value_error
 __all__ = ["Split", "make_moons", "split"]
 
 Points = npt.NDArray[np.float64]
-Labels = npt.NDArray[np.int64]
+Labels = npt.NDArray[
+    np.int_
+]  # the default integer: printed without a dtype everywhere
 
 
 def make_moons(
@@ -76,9 +78,7 @@ def make_moons(
     upper = np.column_stack([np.cos(t_upper) - 0.5, np.sin(t_upper) - 0.25])
     lower = np.column_stack([0.5 - np.cos(t_lower), 0.25 - np.sin(t_lower)])
     points = np.vstack([upper, lower]) + rng.normal(0.0, sd, size=(n, 2))
-    labels = np.concatenate(
-        [-np.ones(n_upper, np.int64), np.ones(n // 2, np.int64)]
-    )
+    labels = np.concatenate([-np.ones(n_upper, np.int_), np.ones(n // 2, np.int_)])
     order = rng.permutation(n)
     return points[order], labels[order]
 

@@ -59,7 +59,8 @@ def test_moons_are_reproducible_and_shuffled() -> None:
     assert (
         0 < np.sum(la[:50] == -1) < 50
     )  # the classes are mixed, not in two blocks
-    assert a.shape == (100, 2) and a.dtype == np.float64 and la.dtype == np.int64
+    # labels: the platform's default integer, which NumPy prints without a dtype
+    assert a.shape == (100, 2) and a.dtype == np.float64 and la.dtype == np.int_
 
 
 def test_split_partitions_the_examples() -> None:
