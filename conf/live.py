@@ -1,10 +1,12 @@
 """Live mode: each lesson's code runs in the reader's browser, from files the site itself serves.
 
-This extension marks each code cell, writes each page's cells as JSON for ``live.js`` (which adds
-the run controls and loads Python only when a reader presses Run), and copies the runtime into
-``_static/live/``. The runtime (Pyodide, the wheels, their bytecode, the lock file and the list of
-licences) is assembled beforehand by ``make live-runtime`` (``conf/live_runtime.py``): the build
-never downloads, and fails with that advice when the runtime is not cached.
+This extension marks each code cell and each glued figure, writes each page's cells as JSON for
+``live.js`` (which adds the run controls, starts Python when the reader switches live mode on and
+loads each package when the first cell that needs it runs: ``conf/live_imports.py``), and copies
+the runtime into ``_static/live/``. The runtime (Pyodide, the wheels, their bytecode, the lock
+file and the list of licences) is assembled beforehand by ``make live-runtime``
+(``conf/live_runtime.py``): the build never downloads, and fails with that advice when the
+runtime is not cached.
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ from typing import Any
 import live_runtime
 from docutils import nodes
 from docutils.statemachine import StringList
+from live_imports import Needs
+from myst_nb.ext.glue.directives import PasteFigureDirective
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
 _READY: list[tuple[Path, Path]] = []
+_NEEDS: list[Needs] = []
+_PACKAGES: list[str] = []  # every package live mode ships
+# Loaded with Python, before any cell: the kernel and what it renders Markdown with.
+CORE = ["derivatives-live"]
 
 
 def _ready() -> tuple[Path, Path]:
@@ -35,7 +43,23 @@ def _ready() -> tuple[Path, Path]:
             )
         except live_runtime.LiveRuntimeError as error:
             raise ExtensionError(f"live mode: {error}") from None
+        lock = PyodideLockSpec.from_json(_READY[0][0] / "pyodide-lock.json")
+        imports = {i: key for key, p in lock.packages.items() for i in p.imports}
+        _NEEDS.append(Needs(live_runtime.ROOT / "derivatives", imports))
+        _PACKAGES[:] = sorted({*lock.packages, "derivatives", *CORE})
     return _READY[0]
+
+
+class LiveGlueFigure(PasteFigureDirective):
+    """MyST-NB's glue:figure, with the class live-glue-<key>: live mode draws the figure anew
+    in its place when the hidden cell that glues it runs."""
+
+    def run(self) -> list[nodes.Node]:
+        found: list[nodes.Node] = super().run()
+        for node in found:
+            if isinstance(node, nodes.figure):
+                node["classes"].append(f"live-glue-{self.arguments[0]}")
+        return found
 
 
 class LiveLicences(SphinxDirective):
@@ -78,18 +102,29 @@ def _page_cells(
     if doctree is None or not notebook.is_file():
         return
     content = json.loads(notebook.read_text(encoding="utf-8"))
-    cells = []
+    runtime = _ready()[0]
+    everything = _PACKAGES
+    cells, needs = [], set(CORE)
     for index, cell in enumerate(content["cells"]):
         if cell["cell_type"] == "code":
             source = cell["source"]
             source = source if isinstance(source, str) else "".join(source)
             tags = sorted(cell.get("metadata", {}).get("tags", []))
-            cells.append({"index": index, "source": source, "tags": tags})
+            found = _NEEDS[0].cell(source)
+            needs |= set(everything) if found is None else found
+            cell = {"index": index, "source": source, "tags": tags}
+            cells.append(
+                cell | {"needs": sorted(needs)}
+            )  # this cell's and the ones above
     if not cells:
         return
     target = Path(app.outdir) / "_static" / "live" / "cells" / f"{pagename}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"cells": cells}, indent=1, ensure_ascii=False) + "\n"
+    bytecode = sorted(
+        p.stem.split("-", 1)[1] for p in runtime.glob("bytecode-*.zip")
+    )
+    page = {"cells": cells, "packages": everything, "bytecode": bytecode}
+    text = json.dumps(page, indent=1, ensure_ascii=False) + "\n"
     target.write_text(text, "utf-8")
     # The builder's lists are restored after each page: these two files load on this page only.
     app.builder.add_css_file("live.css")
@@ -103,6 +138,18 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+def _shipped_lock(runtime: Path, own: Path) -> PyodideLockSpec:
+    """Pyodide's lock file with the wheels made here added. The package's own entry depends on
+    nothing: live mode loads SymPy, NumPy or matplotlib when a cell needs them."""
+    lock = PyodideLockSpec.from_json(runtime / "pyodide-lock.json")
+    wheels = sorted(own.glob("*.whl"))
+    lock = add_wheels_to_spec(lock, wheels, base_path=own)  # named by file name
+    package = lock.packages["derivatives"].model_copy(update={"depends": []})
+    return lock.model_copy(
+        update={"packages": lock.packages | {"derivatives": package}}
+    )
+
+
 def ship(target: Path, runtime: Path, own: Path) -> None:
     """Copy the runtime and the wheels made here into `target`, with one lock file for all."""
     target.mkdir(parents=True, exist_ok=True)
@@ -112,10 +159,7 @@ def ship(target: Path, runtime: Path, own: Path) -> None:
             if path.name not in {"shipped.json", "pyodide-lock.json"}:
                 keep.add(path.name)
                 _copy(path, target / path.name)
-    lock = PyodideLockSpec.from_json(runtime / "pyodide-lock.json")
-    wheels = sorted(target / p.name for p in own.glob("*.whl"))
-    lock = add_wheels_to_spec(lock, wheels, base_path=target)
-    lock.to_json(target / "pyodide-lock.json", indent=1)
+    _shipped_lock(runtime, own).to_json(target / "pyodide-lock.json", indent=1)
     for stale in {p.name for p in target.iterdir()} - keep:
         (target / stale).unlink()
 
@@ -128,12 +172,14 @@ def _ship_runtime(app: Any, exception: BaseException | None) -> None:
 def _find_runtime(app: Any) -> None:
     """A build that cannot ship live mode fails before it executes a page."""
     _READY.clear()  # `make serve` rebuilds in one process: the package may have changed
+    _NEEDS.clear()
     if app.builder.format == "html":
         _ready()
 
 
 def setup(app: Any) -> dict[str, Any]:
     app.add_directive("live-licences", LiveLicences)
+    app.add_directive_to_domain("glue", "figure", LiveGlueFigure, override=True)
     app.connect("builder-inited", _find_runtime)
     app.connect("doctree-resolved", _mark_cells)
     app.connect("html-page-context", _page_cells)

@@ -6,8 +6,9 @@
 // installed, then every module that the lessons' kind of code imports (SymPy, NumPy, a matplotlib
 // figure saved as SVG) is compiled into __pycache__: unchecked-hash .pyc files, valid whatever the
 // files' dates in the browser (any other module compiles on first import, as usual). They go to
-// OUT_DIR/bytecode.zip with a matplotlib font list of the right version, so that the browser
-// neither compiles a thousand modules nor rebuilds the font list in every session.
+// OUT_DIR/bytecode-<package>.zip, one archive for each package of the lock file (matplotlib's with
+// a font list of the right version), so that the browser neither compiles a thousand modules nor
+// rebuilds the font list in every session, and fetches a package's bytecode only with it.
 // Run by conf/live.py, which caches the result.
 "use strict";
 const path = require("path");
@@ -25,7 +26,8 @@ async function main() {
   pyodide.FS.mkdirTree("/out");
   pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.resolve(out) }, "/out");
   pyodide.runPython(`
-import os, py_compile, site, sys, zipfile
+import os, py_compile, re, site, sys, zipfile
+from importlib.metadata import distributions
 from importlib.util import cache_from_source
 from pathlib import Path
 
@@ -62,18 +64,30 @@ for source in sources:
 
 # Pyodide's matplotlib keeps its font list inside the package, written for another version.
 fontlist = Path(font_manager.__file__).with_name("fontlist.json")
-with zipfile.ZipFile("/out/bytecode.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-    def add(name, data):
-        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        archive.writestr(info, data)
+owner = {}  # a file of site-packages -> the package (as the lock file names it) that installed it
+for dist in distributions():
+    name = re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
+    for file in dist.files or ():
+        owner[(root / file).resolve()] = name
 
-    for source in sources:
-        compiled = Path(cache_from_source(str(source)))
-        add(compiled.relative_to(root).as_posix(), compiled.read_bytes())
-    add(fontlist.relative_to(root).as_posix(), fontlist.read_bytes())
-print(f"compiled {len(sources)} modules and the font list")
+archives = {}
+def add(path, data):
+    name = owner[Path(path).resolve()]
+    if name not in archives:
+        archives[name] = zipfile.ZipFile(f"/out/bytecode-{name}.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=9)
+    info = zipfile.ZipInfo(Path(path).relative_to(root).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archives[name].writestr(info, data)
+
+for source in sources:
+    compiled = Path(cache_from_source(str(source)))
+    owner[compiled.resolve()] = owner[source.resolve()]
+    add(compiled, compiled.read_bytes())
+add(fontlist, fontlist.read_bytes())
+for archive in archives.values():
+    archive.close()
+print(f"compiled {len(sources)} modules of {len(archives)} packages, and the font list")
 `);
 }
 

@@ -246,7 +246,7 @@ def _compile_bytecode(core: Path, wheels: list[Path]) -> None:
     run = subprocess.run(
         [*command, *map(str, wheels)], capture_output=True, text=True
     )
-    if run.returncode or not (core / "bytecode.zip").is_file():
+    if run.returncode or not list(core.glob("bytecode-*.zip")):
         output = f"{run.stdout}{run.stderr}"[-4000:]
         raise LiveRuntimeError(f"byte-compiling failed:\n{output}")
 

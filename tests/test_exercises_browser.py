@@ -212,19 +212,21 @@ def test_axe_finds_nothing_in_the_light_theme(backprop: Opened) -> None:
 
 
 def test_on_a_phone_in_the_dark_theme_with_no_python_fetched(open_page) -> None:  # type: ignore[no-untyped-def]
-    """At 390 px, dark: no page overflow, axe-clean; live mode on keeps the exercises working,
-    and reading the page fetches no Python runtime."""
+    """At 390 px, dark: no page overflow, axe-clean; answering fetches no Python runtime, and
+    live mode on keeps the exercises working."""
     o = open_page("backprop", width=390, theme="dark")
     o.page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; }")
     width = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     assert o.page.evaluate(f"() => {width}") <= 0
     assert o.errors == []
     assert axe_violations(o) == []
-    o.page.locator(".live-toggle").click()
-    o.page.wait_for_function("() => document.body.classList.contains('live-mode')")
     exercise = o.page.locator(".graph-exercise").first
     assert answer(exercise, "L", "grad", "1")[0] == "right"
     assert not [u for u in o.requests if "pyodide" in u or u.endswith(".whl")]
+    o.page.locator(".live-toggle").click()  # which starts Python
+    o.page.wait_for_function("() => document.body.classList.contains('live-mode')")
+    assert answer(exercise, "L", "grad", "2")[0] != "right"
+    assert answer(exercise, "L", "grad", "1")[0] == "right"
     assert all(
         urlparse(u).hostname in {"127.0.0.1", "localhost"} for u in o.requests
     )

@@ -1,46 +1,87 @@
 // Live mode's Python, in a worker so that the page stays responsive while it loads and runs.
 // Every file comes from the site itself (_static/live/): the Pyodide runtime, the wheels named by
 // its lock file (Pyodide checks each one's sha256 before installing it) and precompiled bytecode.
+//
+// Messages: {type: "start", packages, bytecode} starts Python with the packages the page's first
+// cell needs; {type: "run", id, code, name, needs} runs a cell once the packages it needs are in;
+// {type: "preload", packages} loads the others meanwhile. Stopping a cell ends this worker.
 "use strict";
 
 const base = new URL("live/", self.location.href).href;
-const packages = [
-  "numpy", "matplotlib", "sympy", "mpmath", "autograd", "derivatives", "derivatives-live",
-];
+let pyodide = null;
 let kernel = null;
+let ready = null;
+let withBytecode = new Set();
+const started = new Set(); // packages loaded or being loaded
 
 function progress(text) {
   self.postMessage({ type: "progress", text });
 }
 
-async function start() {
-  progress("Loading Python (Pyodide, about 13 MB)…");
+async function bytecode(name) {
+  const response = await fetch(`${base}bytecode-${name}.zip`);
+  if (!response.ok) throw new Error(`bytecode-${name}.zip: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+// Load packages (with what they depend on) and their bytecode; each package once.
+async function load(names) {
+  const before = new Set(Object.keys(pyodide.loadedPackages));
+  const wanted = names.filter((name) => !started.has(name));
+  if (!wanted.length) return;
+  wanted.forEach((name) => started.add(name));
+  await pyodide.loadPackage(wanted, { messageCallback: () => {}, checkIntegrity: true });
+  const added = Object.keys(pyodide.loadedPackages).filter((name) => !before.has(name));
+  added.forEach((name) => started.add(name));
+  const archives = await Promise.all(added.filter((n) => withBytecode.has(n)).map(bytecode));
+  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+  for (const archive of archives) {
+    pyodide.unpackArchive(archive, "zip", { extractDir: sitePackages });
+  }
+}
+
+let loading = Promise.resolve(); // one load at a time, in the order asked
+function loadInTurn(names) {
+  loading = loading.then(() => load(names));
+  return loading;
+}
+
+async function start(packages) {
+  progress("Loading Python…");
   importScripts(base + "pyodide.js");
-  const bytecode = fetch(base + "bytecode.zip").then((response) => {
-    if (!response.ok) throw new Error(`bytecode.zip: HTTP ${response.status}`);
-    return response.arrayBuffer();
-  });
-  const pyodide = await self.loadPyodide({
+  pyodide = await self.loadPyodide({
     indexURL: base,
     env: { HOME: "/home/pyodide", MPLBACKEND: "agg" },
   });
-  progress("Loading NumPy, SymPy, matplotlib and the derivatives package (about 25 MB)…");
-  await pyodide.loadPackage(packages, { messageCallback: () => {}, checkIntegrity: true });
-  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
-  pyodide.unpackArchive(await bytecode, "zip", { extractDir: sitePackages });
+  await loadInTurn(packages);
   kernel = pyodide.pyimport("_derivatives_live");
 }
 
-let ready = null;
+const heavy = { sympy: "SymPy", numpy: "NumPy", matplotlib: "matplotlib" };
 
 self.onmessage = async ({ data }) => {
   try {
-    ready = ready || start();
+    if (data.type === "start") {
+      withBytecode = new Set(data.bytecode);
+      ready = start(data.packages);
+      await ready;
+      progress("Python is ready.");
+      return;
+    }
     await ready;
+    if (data.type === "preload") {
+      await loadInTurn(data.packages);
+      return;
+    }
+    const missing = data.needs.filter((name) => !started.has(name) && heavy[name]);
+    if (missing.length) progress(`Loading ${missing.map((n) => heavy[n]).join(", ")}…`);
+    await loadInTurn(data.needs);
     progress(data.quiet ? "" : "Running…");
     const outputs = JSON.parse(kernel.run(data.code, data.name));
     self.postMessage({ type: "done", id: data.id, outputs });
   } catch (error) {
-    self.postMessage({ type: "failed", id: data.id, message: String(error && error.message || error) });
+    const message = String((error && error.message) || error);
+    if (data.type === "run") self.postMessage({ type: "failed", id: data.id, message });
+    else self.postMessage({ type: "progress", text: `Python could not start: ${message}` });
   }
 };

@@ -40,7 +40,8 @@ for (const [drawer, toggle] of [
   const SHRUNK = 0.9; // a figure shown at under 90 % of its size can be opened larger
   const figures = () =>
     document.querySelectorAll(
-      "article.bd-article img[src$='.svg'], article.bd-article .figure-zoom > img",
+      "article.bd-article img[src$='.svg'], article.bd-article img.live-drawn, " +
+        "article.bd-article .figure-zoom > img",
     );
 
   let dialog = null;
@@ -123,6 +124,7 @@ for (const [drawer, toggle] of [
   };
   window.addEventListener("load", update);
   window.addEventListener("resize", later);
+  document.addEventListener("live-figure", later); // live mode drew a figure anew (live.js)
   // A folded block opened shows its figures.
   document.addEventListener("toggle", later, true);
 })();

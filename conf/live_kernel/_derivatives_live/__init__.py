@@ -3,8 +3,9 @@
 One namespace per page. A cell's last expression is shown as IPython shows it (its plain text
 from IPython's own pretty printer, and LaTeX, Markdown, HTML or an image where the object offers
 one; Markdown also as HTML, rendered by markdown-it-py as the build's MyST renders it); printed
-text is kept in order; a matplotlib figure, made with pyplot or without, is shown as SVG; an error
-is shown with its traceback, the kernel's own frames left out.
+text is kept in order; a matplotlib figure, made with pyplot or displayed, is shown as SVG (a
+figure glued for the page goes, by its name, where the page shows it: see ``myst_nb.glue``); an
+error is shown with its traceback, the kernel's own frames left out.
 """
 
 from __future__ import annotations
@@ -85,14 +86,8 @@ def _is_figure(obj: Any) -> bool:
     return figure is not None and isinstance(obj, figure.Figure)
 
 
-def _figures() -> dict[str, Any]:
-    """The figures the page's variables hold: the page shows them through hidden cells,
-    so live mode shows a figure under the cell that assigns it."""
-    return {name: value for name, value in namespace.items() if _is_figure(value)}
-
-
-def display(obj: Any, kind: str = "display") -> None:
-    outputs.append({"type": kind, "data": mime_bundle(obj)})
+def display(obj: Any, kind: str = "display", **about: str) -> None:
+    outputs.append({"type": kind, "data": mime_bundle(obj)} | about)
 
 
 class _Stream(io.TextIOBase):
@@ -150,7 +145,6 @@ def run(code: str, name: str) -> str:
             and not code.rstrip().endswith(";")
         ):
             last = ast.Expression(tree.body.pop().value)
-        figures = _figures()
         exec(compile(tree, filename, "exec"), namespace)
         if last is not None:
             value = eval(compile(last, filename, "eval"), namespace)
@@ -158,9 +152,6 @@ def run(code: str, name: str) -> str:
                 namespace["_"] = value
                 display(value, "result")
         _show_pyplot_figures()
-        for name, figure in _figures().items():  # `fig = plot_...(...)` shows fig
-            if figures.get(name) is not figure:
-                display(figure, "glued")
     except (
         BaseException
     ) as error:  # the reader's code may raise anything, SystemExit included

@@ -1,5 +1,5 @@
-"""myst_nb.glue for live mode: values are kept; a glued figure is shown under its cell, since the
-page's copy of it does not change when the reader edits the code."""
+"""myst_nb.glue for live mode: values are kept, and a figure glued for the page is sent with its
+name, so that live mode draws it in place of the page's copy."""
 
 from __future__ import annotations
 
@@ -15,4 +15,4 @@ def glue(name: str, variable: Any, display: bool = True) -> None:
     if display:
         _derivatives_live.display(variable)
     elif _derivatives_live._is_figure(variable):
-        _derivatives_live.display(variable, "glued")
+        _derivatives_live.display(variable, "glued", name=name)
