@@ -32,8 +32,9 @@ html: live-runtime
 	  $(SPHINX) -j 1 $(DOCS) $(SITE); exit 1; }
 	@echo "Site built: $(SITE)/index.html"
 
+# Two workers: the browser tests wait on Chromium and Pyodide as much as they compute.
 test: html chromium
-	DERIVATIVES_SITE=$(SITE) $(BIN)/python -m pytest
+	DERIVATIVES_SITE=$(SITE) $(BIN)/python -m pytest -n 2
 
 # The quick tier: unit tests, doctests, ruff and mypy; no browser, no site build.
 check: $(STAMP)
