@@ -256,10 +256,13 @@ def _outputs_from_cache(content: dict) -> dict:  # type: ignore[type-arg]
     except KeyError:  # not in the cache: the page has no outputs to show
         return content
     content = json.loads(nbformat.writes(merged))
-    for cell in content["cells"]:  # glued values, which MyST-NB takes out as it runs a page
+    # Glued values are left out, as MyST-NB takes them out when it runs a page.
+    for cell in content["cells"]:
         if "outputs" in cell:
             cell["outputs"] = [
-                o for o in cell["outputs"] if "scrapbook" not in o.get("metadata", {})
+                o
+                for o in cell["outputs"]
+                if "scrapbook" not in o.get("metadata", {})
             ]
     return content
 
