@@ -18,11 +18,14 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "build" / "html"
 LESSONS = ("what-is-a-derivative", "symbolic", "backprop")
@@ -134,6 +137,15 @@ def stop_time(page: Page, url: str) -> float:
     return stopped
 
 
+def once(context: BrowserContext, measured: Callable[[Page, str], T], at: str) -> T:
+    """A measurement on a page of its own, closed after it (its Python with it)."""
+    page = context.new_page()
+    try:
+        return measured(page, at)
+    finally:
+        page.close()
+
+
 def main() -> int:
     if not (SITE / "_static" / "live" / "pyodide-lock.json").is_file():
         sys.exit("build the site first: make html")
@@ -144,25 +156,21 @@ def main() -> int:
             executable_path="/usr/bin/chromium", args=["--no-sandbox"]
         )
         for lesson in LESSONS:
-            context = offline_context(
-                browser
-            )  # a fresh cache: the reader's first visit
-            first, later = measure(context.new_page(), f"{base}/{lesson}.html")
-            # The browser cache warm (the reader's next visit): the floor, then live mode.
+            context = offline_context(browser)  # a fresh cache: a first visit
+            url = f"{base}/{lesson}.html"
+            first, later = once(context, measure, url)
+            # The browser cache warm (the next visit): the floor, then live mode.
             bare = statistics.median(
-                bare_start(context.new_page(), base) for _ in range(3)
+                once(context, bare_start, base) for _ in range(3)
             )
             warm = statistics.median(
-                first_result(context.new_page(), f"{base}/{lesson}.html")
-                for _ in range(3)
+                once(context, first_result, url) for _ in range(3)
             )
             rows.append((lesson, first, later, bare, warm))
             context.close()
         context = offline_context(browser)
-        stopped = max(
-            stop_time(context.new_page(), f"{base}/{LESSONS[0]}.html")
-            for _ in range(3)
-        )
+        url = f"{base}/{LESSONS[0]}.html"
+        stopped = max(once(context, stop_time, url) for _ in range(3))
         context.close()
         browser.close()
     httpd.shutdown()
