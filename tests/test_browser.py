@@ -18,36 +18,54 @@ from tests.test_site import LESSONS
 
 # Playwright itself is loaded by the browser fixture (conftest.py), never by a unit run.
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from collections.abc import Callable
+
+    from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 
 PAGES = ["index", *LESSONS, "api"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
-class Visit:
-    """A page opened in a fresh context that refuses and records every non-local request."""
+def refusing(outside: list[str]) -> Callable[[Route, Request], None]:
+    """A route handler that lets requests to this machine through and refuses, recording it,
+    every other."""
 
-    def __init__(self, browser: Browser, url: str) -> None:
-        self.context = browser.new_context()
-        self.context.grant_permissions(["clipboard-read", "clipboard-write"])
-        self.outside: list[str] = []
+    def route(route: Route, request: Request) -> None:
+        if urlparse(request.url).hostname in LOCAL_HOSTS or request.url.startswith(
+            "data:"
+        ):
+            route.continue_()
+        else:
+            outside.append(request.url)
+            route.abort("internetdisconnected")
+
+    return route
+
+
+class Visit:
+    """A page opened in a fresh context that refuses and records every non-local request; or in
+    a given context, whose refused requests go to `outside`."""
+
+    def __init__(
+        self,
+        browser: Browser,
+        url: str,
+        context: BrowserContext | None = None,
+        outside: list[str] | None = None,
+    ) -> None:
+        self.outside: list[str] = [] if outside is None else outside
+        if context is None:
+            context = browser.new_context()
+            context.grant_permissions(["clipboard-read", "clipboard-write"])
+            context.route("**/*", refusing(self.outside))
+        self.context = context
         self.errors: list[str] = []
-        self.context.route("**/*", self._route)
         self.page: Page = self.context.new_page()
         self.page.on(
             "console", lambda m: m.type == "error" and self.errors.append(m.text)
         )
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.goto(url, wait_until="load")
-
-    def _route(self, route, request) -> None:  # type: ignore[no-untyped-def]
-        if urlparse(request.url).hostname in LOCAL_HOSTS or request.url.startswith(
-            "data:"
-        ):
-            route.continue_()
-        else:
-            self.outside.append(request.url)
-            route.abort("internetdisconnected")
 
 
 @pytest.fixture

@@ -19,11 +19,11 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
+from pyodide_lock import PyodideLockSpec
 
-from tests.test_browser import LOCAL_HOSTS, Visit, visit  # noqa: F401  (fixtures)
+from tests.test_browser import Visit, refusing, visit  # noqa: F401  (fixtures)
 from tests.test_site import LESSONS, ROOT, site  # noqa: F401  (the built-site fixture)
 
 sys.path.insert(0, str(ROOT / "conf"))
@@ -135,23 +135,16 @@ def test_the_kernel_renders_markdown_tables_and_leaves_math_to_mathjax() -> None
 def _needs() -> Any:
     from live_imports import Needs  # conf/live_imports.py
 
-    lock = json.loads(
-        (live_runtime.runtime(download=False) / "pyodide-lock.json").read_text(
-            "utf-8"
-        )
+    lock = PyodideLockSpec.from_json(
+        live_runtime.runtime(download=False) / "pyodide-lock.json"
     )
-    imports = {i: key for key, p in lock["packages"].items() for i in p["imports"]}
+    imports = {i: key for key, p in lock.packages.items() for i in p.imports}
     return Needs(ROOT / "derivatives", imports), imports, lock
 
 
-def _with_dependencies(names: set[str], lock: dict[str, Any]) -> set[str]:
-    wanted, found = list(names), set()
-    while wanted:
-        name = wanted.pop()
-        if name not in found:
-            found.add(name)
-            wanted += lock["packages"].get(name, {"depends": []})["depends"]
-    return found
+def _with_dependencies(names: set[str], lock: PyodideLockSpec) -> set[str]:
+    """The packages, with every dependency the lock file names (those it lists)."""
+    return set(live_runtime._wanted(lock, [n for n in names if n in lock.packages]))
 
 
 def test_what_a_module_needs_in_the_browser_is_what_importing_it_loads() -> None:
@@ -308,36 +301,14 @@ def _enter_live_mode(v: Visit, ready: bool = True) -> list[int]:
     return indices
 
 
-class SharedVisit:
-    """A page opened in one context shared by the lessons' live runs, so that the runtime is
-    fetched and compiled once, as for a reader going from lesson to lesson; every request that
-    would leave this machine is refused and recorded, as in a Visit."""
-
-    def __init__(self, context: Any, url: str, outside: list[str]) -> None:
-        self.outside = outside
-        self.errors: list[str] = []
-        self.page = context.new_page()
-        self.page.on(
-            "console", lambda m: m.type == "error" and self.errors.append(m.text)
-        )
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(url, wait_until="load")
-
-
 @pytest.fixture(scope="module")
 def shared(browser: Any, server: str) -> Iterator[Any]:
+    """Pages opened in one context shared by the lessons' live runs, so that the runtime is
+    fetched and compiled once, as for a reader going from lesson to lesson."""
     context = browser.new_context()
     outside: list[str] = []
-
-    def route(route: Any, request: Any) -> None:
-        if urlparse(request.url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            outside.append(request.url)
-            route.abort("internetdisconnected")
-
-    context.route("**/*", route)
-    yield lambda page: SharedVisit(context, f"{server}/{page}.html", outside)
+    context.route("**/*", refusing(outside))
+    yield lambda page: Visit(browser, f"{server}/{page}.html", context, outside)
     context.close()
 
 
@@ -418,7 +389,7 @@ def test_python_starts_with_live_mode_and_loads_what_the_first_cells_need(  # ty
     """Switched on, live mode starts Python with the packages the page's first cell imports
     (and what they depend on, by the lock file): SymPy and matplotlib wait until a cell needs them
     or the first result is in."""
-    lock = json.loads((site / "_static/live/pyodide-lock.json").read_text("utf-8"))
+    lock = PyodideLockSpec.from_json(site / "_static/live/pyodide-lock.json")
 
     def first_needs(page: str) -> set[str]:
         path = site / f"_static/live/cells/{page}.json"
@@ -432,7 +403,7 @@ def test_python_starts_with_live_mode_and_loads_what_the_first_cells_need(  # ty
     v.page.on("request", lambda r: requested.append(r.url.rsplit("/", 1)[-1]))
     _enter_live_mode(v)
     wheels = {n for n in requested if n.endswith(".whl")}
-    assert wheels == {lock["packages"][n]["file_name"] for n in closure}
+    assert wheels == {lock.packages[n].file_name for n in closure}
     assert v.outside == [] and v.errors == []
 
 
