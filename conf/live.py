@@ -104,13 +104,14 @@ def _page_cells(
     content = json.loads(notebook.read_text(encoding="utf-8"))
     runtime = _ready()[0]
     everything = _PACKAGES
-    cells, needs = [], set(CORE)
+    cells, needs, modules = [], set(CORE), []
     for index, cell in enumerate(content["cells"]):
         if cell["cell_type"] == "code":
             source = cell["source"]
             source = source if isinstance(source, str) else "".join(source)
             tags = sorted(cell.get("metadata", {}).get("tags", []))
             found = _NEEDS[0].cell(source)
+            modules += _NEEDS[0].imported(source)
             needs |= set(everything) if found is None else found
             cell = {"index": index, "source": source, "tags": tags}
             cells.append(
@@ -123,7 +124,13 @@ def _page_cells(
     bytecode = sorted(
         p.stem.split("-", 1)[1] for p in runtime.glob("bytecode-*.zip")
     )
-    page = {"cells": cells, "packages": everything, "bytecode": bytecode}
+    imports = list(dict.fromkeys(modules))
+    page = {
+        "cells": cells,
+        "packages": everything,
+        "bytecode": bytecode,
+        "imports": imports,
+    }
     text = json.dumps(page, indent=1, ensure_ascii=False) + "\n"
     target.write_text(text, "utf-8")
     # The builder's lists are restored after each page: these two files load on this page only.

@@ -102,3 +102,17 @@ class Needs:
         except SyntaxError:
             return None
         return frozenset().union(*(self._taken(m, n) for m, n in _imported(tree)))
+
+    def imported(self, source: str) -> list[str]:
+        """The modules a cell imports, in order: what live mode imports ahead of the reader."""
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return []
+        found: list[str] = []
+        for module, names in _imported(tree):
+            found.append(module)
+            found += [
+                f"{module}.{n}" for n in names if f"{module}.{n}" in self.modules
+            ]
+        return list(dict.fromkeys(found))

@@ -173,6 +173,16 @@ def test_what_a_module_needs_in_the_browser_is_what_importing_it_loads() -> None
     assert needs.cell("from derivatives import Value, nudge") == {"derivatives"}
     assert needs.cell("import numpy as np\nx = np.ones(3)") == {"numpy"}
     assert needs.cell("x = (") is None  # unparsable: live mode loads everything
+    # What live mode imports ahead of the reader: the modules named, the package's own
+    # submodules among the names taken from it, each once, in order.
+    cell = "import math\nfrom derivatives import Value, plotting\nimport math, numpy as np"
+    assert needs.imported(cell) == [
+        "math",
+        "derivatives",
+        "derivatives.plotting",
+        "numpy",
+    ]
+    assert needs.imported("x = (") == []
 
 
 def _digest(data: bytes) -> str:
@@ -404,6 +414,42 @@ def test_python_starts_with_live_mode_and_loads_what_the_first_cells_need(  # ty
     _enter_live_mode(v)
     wheels = {n for n in requested if n.endswith(".whl")}
     assert wheels == {lock.packages[n].file_name for n in closure}
+    assert v.outside == [] and v.errors == []
+
+
+def test_after_the_first_result_live_mode_loads_and_imports_the_rest_ahead(  # type: ignore[no-untyped-def]
+    visit,
+    site: Path,  # noqa: F811
+) -> None:
+    """After the first result, live mode loads the page's other packages, imports each module
+    its cells import, then loads every other package an edit may import, and marks the bar
+    (data-loaded="all"): seen in the wheels fetched and in the page's own Python."""
+    page = "backprop"
+    lock = PyodideLockSpec.from_json(site / "_static/live/pyodide-lock.json")
+    found = json.loads(
+        (site / f"_static/live/cells/{page}.json").read_text("utf-8")
+    )
+    imports = found["imports"]
+    v = visit(f"{page}.html")
+    requested: list[str] = []
+    v.page.on("request", lambda r: requested.append(r.url.rsplit("/", 1)[-1]))
+    first, second = _enter_live_mode(v)[:2]
+    # The first Run runs the first shown cell and the hidden ones up to the second shown cell:
+    # none of them needs matplotlib, which the page's plotting cells import further down.
+    before = next(c for c in reversed(found["cells"]) if c["index"] < second)
+    assert "matplotlib" not in before["needs"] and "derivatives.plotting" in imports
+    assert _run(v, first) == "done"
+    v.page.wait_for_selector(
+        ".live-bar[data-loaded=all]", state="attached", timeout=180_000
+    )
+    everything = _with_dependencies(set(found["packages"]), lock)
+    wheels = {n for n in requested if n.endswith(".whl")}
+    assert wheels == {lock.packages[n].file_name for n in everything}
+    _editor(v, first).fill(
+        f"import sys\n\nsorted(m for m in {imports!r} if m not in sys.modules)"
+    )
+    assert _run(v, first) == "done"
+    assert _live_outputs(v, first) == [("result", "[]")]
     assert v.outside == [] and v.errors == []
 
 

@@ -4,7 +4,10 @@
 //
 // Messages: {type: "start", packages, bytecode} starts Python with the packages the page's first
 // cell needs; {type: "run", id, code, name, needs} runs a cell once the packages it needs are in;
-// {type: "preload", packages} loads the others meanwhile. Stopping a cell ends this worker.
+// {type: "preload", packages, imports, others}, after the first result, loads the page's other
+// packages, imports the modules its cells import (one at a time, so that a Run is not held up
+// for long) and loads the others that an edit may import; then says so ({type: "loaded"}).
+// Stopping a cell ends this worker.
 "use strict";
 
 const base = new URL("live/", self.location.href).href;
@@ -13,6 +16,7 @@ let kernel = null;
 let ready = null;
 let withBytecode = new Set();
 const started = new Set(); // packages loaded or being loaded
+const loaded = new Set(); // packages loaded
 
 function progress(text) {
   self.postMessage({ type: "progress", text });
@@ -32,18 +36,34 @@ async function load(names) {
   wanted.forEach((name) => started.add(name));
   await pyodide.loadPackage(wanted, { messageCallback: () => {}, checkIntegrity: true });
   const added = Object.keys(pyodide.loadedPackages).filter((name) => !before.has(name));
-  added.forEach((name) => started.add(name));
+  [...wanted, ...added].forEach((name) => started.add(name));
   const archives = await Promise.all(added.filter((n) => withBytecode.has(n)).map(bytecode));
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   for (const archive of archives) {
     pyodide.unpackArchive(archive, "zip", { extractDir: sitePackages });
   }
+  [...wanted, ...added].forEach((name) => loaded.add(name));
 }
 
 let loading = Promise.resolve(); // one load at a time, in the order asked
 function loadInTurn(names) {
+  if (names.every((name) => loaded.has(name))) return Promise.resolve();
   loading = loading.then(() => load(names));
   return loading;
+}
+
+// Import the page's modules ahead of the reader, one per task: a Run waits for one at most.
+async function warm(modules) {
+  const importlib = pyodide.pyimport("importlib");
+  for (const name of modules) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    try {
+      importlib.import_module(name);
+    } catch (error) {
+      // a module this Python lacks: the cell that imports it reports the error
+    }
+  }
+  importlib.destroy();
 }
 
 async function start(packages) {
@@ -71,6 +91,9 @@ self.onmessage = async ({ data }) => {
     await ready;
     if (data.type === "preload") {
       await loadInTurn(data.packages);
+      await warm(data.imports);
+      await loadInTurn(data.others);
+      self.postMessage({ type: "loaded" });
       return;
     }
     const missing = data.needs.filter((name) => !started.has(name) && heavy[name]);

@@ -15,6 +15,7 @@
   const staticDir = new URL(".", script.src).href;
   let cells = null; // the page's code cells, from _static/live/cells/<page>.json
   let packages = []; // every package, in the order the page's cells first need them
+  let imports = []; // the modules the page's cells import, in order
   let bytecode = [];
   let worker = null;
   let generation = 0; // a Stop ends a generation: its runs, queued or running, are dropped
@@ -46,6 +47,10 @@
         if (data.text) status(data.text);
         return;
       }
+      if (data.type === "loaded") {
+        bar.dataset.loaded = "all"; // every package the page imports: no Run waits for one
+        return;
+      }
       const { resolve } = pending.get(data.id);
       pending.delete(data.id);
       resolve(data);
@@ -69,7 +74,10 @@
   function preload() {
     if (preloaded) return;
     preloaded = true;
-    worker.postMessage({ type: "preload", packages });
+    // The page's packages and modules first, then the others that an edit may import.
+    const page = cells[cells.length - 1].needs;
+    const others = packages.filter((name) => !page.includes(name));
+    worker.postMessage({ type: "preload", packages: page, imports, others });
   }
 
   // -- Outputs --------------------------------------------------------------------------------
@@ -205,6 +213,7 @@
     queue = Promise.resolve();
     ranUpTo = -1;
     preloaded = false;
+    delete bar.dataset.loaded;
     for (const cell of cells) {
       if (BUSY.includes(cell.output.dataset.state)) {
         cell.output.dataset.state = "stopped";
@@ -297,6 +306,7 @@
     const found = await response.json();
     cells = found.cells;
     bytecode = found.bytecode;
+    imports = found.imports;
     // The packages in the order the cells first need them, then the others.
     packages = [...new Set([...cells.flatMap((cell) => cell.needs), ...found.packages])];
     cells.forEach((cell) => {

@@ -1,19 +1,25 @@
 """Live mode in headless Chromium: time to the first result, and to each later cell's.
 
 Serves the built site (build/html, as `make html` leaves it) on loopback, refuses every other
-request, and for each lesson measured: switches the page to live mode and presses the first Run
-at once (Python starts with the switch; the page's first cell needs only some packages), then
-runs every later visible cell one by one; with the browser cache warm, times the first result
-again side by side with a bare Pyodide start from the same files (the floor), and reports the
-ratio. Last, how long Stop takes to end a cell that never returns.
-Targets: first result within 15 s on a first visit and within 2x the floor on the next, later
-cells within 2 s each, Stop within 2 s. Run as a script; `make bench` runs it.
+request, and for every page with code cells: switches the page to live mode and presses the first
+Run at once (Python starts with the switch and loads what the page's first cell needs), waits
+until the rest of what the page imports has loaded (as it does while a reader reads), then runs
+every later visible cell one by one; with the browser cache warm, times the first result again
+side by side with a bare Pyodide start from the same files (the floor), and reports the ratio.
+Last, how long Stop takes to end a cell that never returns.
+Each later cell runs twice in a row: the second run needs nothing loaded, so the difference is
+how long the first one waited. Targets: first result within 15 s on a first visit; on the next,
+within 2x the floor where the first cell needs no package beyond this site's own (a first cell
+that imports SymPy or NumPy waits for them: reported, with what it loads); no later cell waits
+more than 1 s; Stop within 2 s.
+Run as a script, with page names to measure only those; `make bench` runs it for every page.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import statistics
 import sys
 import threading
@@ -28,8 +34,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "build" / "html"
-LESSONS = ("what-is-a-derivative", "symbolic", "backprop")
-FIRST, LATER, STOP = 15.0, 2.0, 2.0
+CELLS = SITE / "_static" / "live" / "cells"  # one file per page with code cells
+OWN = {"derivatives", "derivatives-live"}  # this site's own packages
+FIRST, WAIT, STOP = 15.0, 1.0, 2.0
 RATIO = 2.0  # the first result, warm cache, against a bare Pyodide start from the same files
 FINISHED = (
     "o => !['idle', 'queued', 'waiting', 'running'].includes(o.dataset.state)"
@@ -89,9 +96,16 @@ def first_result(page: Page, url: str) -> float:
     return time.perf_counter() - start
 
 
-def measure(page: Page, url: str) -> tuple[float, list[float]]:
+def measure(page: Page, url: str) -> tuple[float, list[tuple[int, float, float]]]:
+    """The first result; then, everything loaded, each later cell: (index, seconds, again)."""
     first = first_result(page, url)
-    return first, [run_cell(page, index) for index in visible_cells(page)[1:]]
+    page.wait_for_selector(
+        ".live-bar[data-loaded=all]", state="attached", timeout=180_000
+    )
+    later = []
+    for index in visible_cells(page)[1:]:
+        later.append((index, run_cell(page, index), run_cell(page, index)))
+    return first, later
 
 
 BARE = """async (base) => {
@@ -146,19 +160,36 @@ def once(context: BrowserContext, measured: Callable[[Page, str], T], at: str) -
         page.close()
 
 
+def first_needs(page_name: str, index: int) -> list[str]:
+    """What cell `index` of the page and the cells above it need beyond this site's own."""
+    page = json.loads((CELLS / f"{page_name}.json").read_text(encoding="utf-8"))
+    cells = page["cells"]
+    needs = next(cell["needs"] for cell in cells if cell["index"] == index)
+    return [name for name in needs if name not in OWN]
+
+
+def first_index(page: Page, url: str) -> int:
+    page.goto(url, wait_until="load")
+    page.locator(".live-toggle").click()
+    page.wait_for_selector(".live-run", state="attached")
+    return visible_cells(page)[0]
+
+
 def main() -> int:
     if not (SITE / "_static" / "live" / "pyodide-lock.json").is_file():
         sys.exit("build the site first: make html")
+    pages = sys.argv[1:] or sorted(path.stem for path in CELLS.glob("*.json"))
     httpd, base = serve(SITE)
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox"]
         )
-        for lesson in LESSONS:
+        for name in pages:
             context = offline_context(browser)  # a fresh cache: a first visit
-            url = f"{base}/{lesson}.html"
+            url = f"{base}/{name}.html"
             first, later = once(context, measure, url)
+            needs = first_needs(name, once(context, first_index, url))
             # The browser cache warm (the next visit): the floor, then live mode.
             bare = statistics.median(
                 once(context, bare_start, base) for _ in range(3)
@@ -166,36 +197,38 @@ def main() -> int:
             warm = statistics.median(
                 once(context, first_result, url) for _ in range(3)
             )
-            rows.append((lesson, first, later, bare, warm))
+            rows.append((name, first, later, bare, warm, needs))
             context.close()
         context = offline_context(browser)
-        url = f"{base}/{LESSONS[0]}.html"
+        url = f"{base}/{pages[0]}.html"
         stopped = max(once(context, stop_time, url) for _ in range(3))
         context.close()
         browser.close()
     httpd.shutdown()
     print("Live mode in headless Chromium (site on loopback, no network):")
     print(
-        f"  {'lesson':<22}{'first s':>8}{'later':>6}{'median s':>9}{'max s':>7}"
-        f"{'warm first s':>13}{'bare Pyodide s':>15}{'ratio':>7}"
+        f"  {'page':<22}{'first s':>8}{'warm s':>7}{'bare s':>7}{'ratio':>6}"
+        f"  {'later':>5}{'median s':>9}{'max wait s':>11}  first cell needs"
     )
-    for lesson, first, later, bare, warm in rows:
+    ok = stopped <= STOP
+    for name, first, later, bare, warm, needs in rows:
+        waits = [seconds - again for _, seconds, again in later]
+        median = statistics.median([seconds for _, seconds, _ in later] or [0.0])
+        ratio = warm / bare
         print(
-            f"  {lesson:<22}{first:>8.1f}{len(later):>6}"
-            f"{statistics.median(later):>9.2f}{max(later):>7.2f}"
-            f"{warm:>13.2f}{bare:>15.2f}{warm / bare:>7.2f}"
+            f"  {name:<22}{first:>8.1f}{warm:>7.2f}{bare:>7.2f}{ratio:>6.2f}"
+            f"  {len(later):>5}{median:>9.2f}{max(waits, default=0.0):>11.2f}"
+            f"  {', '.join(needs) or '-'}"
         )
+        ok = ok and first <= FIRST and max(waits, default=0.0) <= WAIT
+        ok = ok and (ratio <= RATIO or bool(needs))
     print(
         f"  Stop ends a cell that never returns in {stopped:.2f} s at most (3 tries)"
     )
-    ok = all(
-        first <= FIRST and max(later) <= LATER and warm / bare <= RATIO
-        for _, first, later, bare, warm in rows
-    )
-    ok = ok and stopped <= STOP
     print(
         f"  first result <= {FIRST:.0f} s (cold cache), <= {RATIO} x a bare Pyodide start "
-        f"(warm), every later cell <= {LATER:.0f} s, Stop <= {STOP:.0f} s: {ok}"
+        f"(warm) where the first cell needs nothing more, no later cell waiting more than "
+        f"{WAIT:.0f} s, Stop <= {STOP:.0f} s: {ok}"
     )
     return 0 if ok else 1
 
