@@ -423,7 +423,8 @@ def test_after_the_first_result_live_mode_loads_and_imports_the_rest_ahead(  # t
 ) -> None:
     """After the first result, live mode loads the page's other packages, imports each module
     its cells import, then loads every other package an edit may import, and marks the bar
-    (data-loaded="all"): seen in the wheels fetched and in the page's own Python."""
+    (data-loaded="all"): seen in the wheels fetched and in the page's own Python. And a figure
+    that an edited cell draws can be opened at full size on a phone."""
     page = "backprop"
     lock = PyodideLockSpec.from_json(site / "_static/live/pyodide-lock.json")
     found = json.loads(
@@ -450,6 +451,23 @@ def test_after_the_first_result_live_mode_loads_and_imports_the_rest_ahead(  # t
     )
     assert _run(v, first) == "done"
     assert _live_outputs(v, first) == [("result", "[]")]
+    # A figure a cell draws is an image, as the page's own are: on a phone, where it is shown
+    # smaller than its size, it becomes a button that opens it at full size.
+    v.page.set_viewport_size({"width": 390, "height": 844})
+    _editor(v, first).fill(
+        "from matplotlib.figure import Figure\n\n"
+        "fig = Figure(figsize=(7.5, 3.6))\nfig.subplots().plot([0, 1], [1, 0])\nfig"
+    )
+    assert _run(v, first) == "done"
+    drawn = v.page.locator(
+        f"div.cell.live-cell-{first} .live-figure img.live-drawn"
+    )
+    v.page.wait_for_function(
+        "i => i.complete && i.naturalWidth > 0 && i.closest('button.figure-zoom')",
+        arg=drawn.element_handle(),
+        timeout=60_000,
+    )
+    assert drawn.evaluate("i => i.naturalWidth") > 390
     assert v.outside == [] and v.errors == []
 
 

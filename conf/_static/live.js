@@ -92,12 +92,15 @@
     const data = output.data;
     const attributes = { "data-kind": output.type, "data-plain": data["text/plain"] };
     let node;
-    if (data["image/svg+xml"]) {
+    if (data["image/svg+xml"] || data["image/png"]) {
+      // An image, as the page's own figures are: reading.js offers it at full size on a phone.
+      const src = data["image/svg+xml"]
+        ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(data["image/svg+xml"])}`
+        : `data:image/png;base64,${data["image/png"]}`;
+      const img = element("img", { src, alt: "A figure the cell drew", class: "live-drawn" });
+      img.addEventListener("load", () => document.dispatchEvent(new Event("live-figure")), { once: true });
       node = element("div", { ...attributes, class: "live-figure" });
-      node.innerHTML = data["image/svg+xml"];
-    } else if (data["image/png"]) {
-      node = element("div", { ...attributes, class: "live-figure" });
-      node.append(element("img", { src: `data:image/png;base64,${data["image/png"]}`, alt: "A figure the cell drew" }));
+      node.append(img);
     } else if (data["text/html"]) { // Markdown too: the kernel renders it with markdown-it-py
       node = element("div", { ...attributes, class: "live-rich" });
       node.innerHTML = data["text/html"];
