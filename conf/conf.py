@@ -294,7 +294,20 @@ def _mystnb_css_before_the_pages(app):  # type: ignore[no-untyped-def]
     add_global_html_resources(app, None)
 
 
+def _static_digest() -> str:
+    """A digest of this site's scripts and style sheets. Every page links them with their
+    checksums, so that a browser fetches them anew when they change: a change rewrites every page
+    (an "html" config value that changes makes Sphinx write all pages again)."""
+    digest = hashlib.sha256()
+    static = Path(__file__).parent / "_static"
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(static).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def setup(app):  # type: ignore[no-untyped-def]
+    app.add_config_value("static_digest", _static_digest(), "html", types=[str])
     app.connect("builder-inited", _mystnb_css_before_the_pages)
     app.connect("html-page-context", _offer_notebook_download, priority=400)
     app.connect("env-get-outdated", _outdated_on_package_change)

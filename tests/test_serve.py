@@ -129,9 +129,14 @@ def test_preview_serves_and_rebuilds_on_each_edit_without_loops(
         f"http://127.0.0.1:{running.port}/index.html"
     )
 
+    def script() -> str:  # the link to live mode's script, with its checksum
+        page = fetch(f"http://127.0.0.1:{running.port}/index.html")
+        return re.findall(r'src="_static/live\.js\?v=\w+"', page)[0]
+
+    links = [script()]
     for edited in (
         "docs/api.md",
-        "conf/_static/derivatives.css",
+        "conf/_static/live.js",
         "derivatives/epsilon.py",
     ):
         mark = len(running.log)
@@ -139,6 +144,10 @@ def test_preview_serves_and_rebuilds_on_each_edit_without_loops(
             file.write("\n")
         running.wait_for(rf"Detected change.*{re.escape(edited)}", after=mark)
         running.wait_for(r"build (succeeded|finished)", after=mark)
+        links.append(script())
+    # An edited script rewrites the pages, which link it with its new checksum (a browser would
+    # otherwise keep the old one); the other edits leave the link as it was.
+    assert links[0] == links[1] != links[2] == links[3], links
 
     # An edit to the package re-executes the page that imports it.
     assert running.count(r"index\.md: Executing notebook") == 2
@@ -152,6 +161,6 @@ def test_preview_serves_and_rebuilds_on_each_edit_without_loops(
     running.wait_for(r"build (succeeded|finished)", after=mark)
     detected = [line for line in running.log if "Detected change" in line]
     assert len(detected) == 4, detected
-    edited = ("docs/api.md", "derivatives.css", "epsilon.py", "docs/index.md")
+    edited = ("docs/api.md", "live.js", "epsilon.py", "docs/index.md")
     assert all("," not in line for line in detected), detected  # one path each
     assert all(any(name in line for name in edited) for line in detected), detected
