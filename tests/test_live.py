@@ -421,10 +421,10 @@ def test_after_the_first_result_live_mode_loads_and_imports_the_rest_ahead(  # t
     visit,
     site: Path,  # noqa: F811
 ) -> None:
-    """After the first result, live mode loads the page's other packages, imports each module
-    its cells import, then loads every other package an edit may import, and marks the bar
-    (data-loaded="all"): seen in the wheels fetched and in the page's own Python. And a figure
-    that an edited cell draws can be opened at full size on a phone."""
+    """After the first result, live mode loads the page's other packages and imports each module
+    its cells import, and marks the bar (data-loaded="all"): seen in the wheels fetched and in
+    the page's own Python. A package the page does not use loads only when an edit imports it.
+    And a figure that an edited cell draws can be opened at full size on a phone."""
     page = "backprop"
     lock = PyodideLockSpec.from_json(site / "_static/live/pyodide-lock.json")
     found = json.loads(
@@ -443,14 +443,20 @@ def test_after_the_first_result_live_mode_loads_and_imports_the_rest_ahead(  # t
     v.page.wait_for_selector(
         ".live-bar[data-loaded=all]", state="attached", timeout=180_000
     )
-    everything = _with_dependencies(set(found["packages"]), lock)
     wheels = {n for n in requested if n.endswith(".whl")}
-    assert wheels == {lock.packages[n].file_name for n in everything}
+    needed = _with_dependencies(set(found["cells"][-1]["needs"]), lock)
+    assert wheels == {lock.packages[n].file_name for n in needed}
+    assert "autograd" not in needed  # the tensors lesson's, not this page's
     _editor(v, first).fill(
         f"import sys\n\nsorted(m for m in {imports!r} if m not in sys.modules)"
     )
     assert _run(v, first) == "done"
     assert _live_outputs(v, first) == [("result", "[]")]
+    _editor(v, first).fill("import autograd.numpy as anp\n\nfloat(anp.tanh(0.5))")
+    assert _run(v, first) == "done"
+    [(kind, text)] = _live_outputs(v, first)
+    assert kind == "result" and same_text(text, repr(math.tanh(0.5)))
+    assert lock.packages["autograd"].file_name in requested
     # A figure a cell draws is an image, as the page's own are: on a phone, where it is shown
     # smaller than its size, it becomes a button that opens it at full size.
     v.page.set_viewport_size({"width": 390, "height": 844})

@@ -3,11 +3,11 @@
 // its lock file (Pyodide checks each one's sha256 before installing it) and precompiled bytecode.
 //
 // Messages: {type: "start", packages, bytecode} starts Python with the packages the page's first
-// cell needs; {type: "run", id, code, name, needs} runs a cell once the packages it needs are in;
-// {type: "preload", packages, imports, others}, after the first result, loads the page's other
-// packages, imports the modules its cells import (one at a time, so that a Run is not held up
-// for long) and loads the others that an edit may import; then says so ({type: "loaded"}).
-// Stopping a cell ends this worker.
+// cell needs; {type: "run", id, code, name, needs, edited} runs a cell once the packages it needs
+// are in (and, for code the reader edited, those its imports name); {type: "preload", packages,
+// imports}, after the first result, loads the page's other packages and imports the modules its
+// cells import (one at a time, so that a Run is not held up for long); then says so
+// ({type: "loaded"}). Stopping a cell ends this worker.
 "use strict";
 
 const base = new URL("live/", self.location.href).href;
@@ -28,13 +28,16 @@ async function bytecode(name) {
   return response.arrayBuffer();
 }
 
-// Load packages (with what they depend on) and their bytecode; each package once.
-async function load(names) {
+// Load packages (with what they depend on), and those the imports of `code` name, if given; then
+// their bytecode. Each package once.
+async function load(names, code) {
   const before = new Set(Object.keys(pyodide.loadedPackages));
   const wanted = names.filter((name) => !started.has(name));
-  if (!wanted.length) return;
+  if (!wanted.length && code === null) return;
   wanted.forEach((name) => started.add(name));
-  await pyodide.loadPackage(wanted, { messageCallback: () => {}, checkIntegrity: true });
+  const options = { messageCallback: () => {}, checkIntegrity: true };
+  if (wanted.length) await pyodide.loadPackage(wanted, options);
+  if (code !== null) await pyodide.loadPackagesFromImports(code, options);
   const added = Object.keys(pyodide.loadedPackages).filter((name) => !before.has(name));
   [...wanted, ...added].forEach((name) => started.add(name));
   const archives = await Promise.all(added.filter((n) => withBytecode.has(n)).map(bytecode));
@@ -46,9 +49,9 @@ async function load(names) {
 }
 
 let loading = Promise.resolve(); // one load at a time, in the order asked
-function loadInTurn(names) {
-  if (names.every((name) => loaded.has(name))) return Promise.resolve();
-  loading = loading.then(() => load(names));
+function loadInTurn(names, code = null) {
+  if (code === null && names.every((name) => loaded.has(name))) return Promise.resolve();
+  loading = loading.then(() => load(names, code));
   return loading;
 }
 
@@ -92,13 +95,12 @@ self.onmessage = async ({ data }) => {
     if (data.type === "preload") {
       await loadInTurn(data.packages);
       await warm(data.imports);
-      await loadInTurn(data.others);
       self.postMessage({ type: "loaded" });
       return;
     }
     const missing = data.needs.filter((name) => !started.has(name) && heavy[name]);
     if (missing.length) progress(`Loading ${missing.map((n) => heavy[n]).join(", ")}…`);
-    await loadInTurn(data.needs);
+    await loadInTurn(data.needs, data.edited ? data.code : null);
     progress(data.quiet ? "" : "Running…");
     const outputs = JSON.parse(kernel.run(data.code, data.name));
     self.postMessage({ type: "done", id: data.id, outputs });

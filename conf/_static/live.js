@@ -14,7 +14,6 @@
   const page = script.dataset.page;
   const staticDir = new URL(".", script.src).href;
   let cells = null; // the page's code cells, from _static/live/cells/<page>.json
-  let packages = []; // every package, in the order the page's cells first need them
   let imports = []; // the modules the page's cells import, in order
   let bytecode = [];
   let worker = null;
@@ -63,21 +62,20 @@
 
   function execute(cell, quiet) {
     const id = nextId++;
-    // Edited code may import what the page imports further down.
-    const needs = edited(cell) ? cells[cells.length - 1].needs : cell.needs;
+    // Edited code may import what the page imports further down, or any package live mode has.
+    const changed = Boolean(edited(cell));
+    const needs = changed ? cells[cells.length - 1].needs : cell.needs;
     return new Promise((resolve) => {
       pending.set(id, { resolve });
-      worker.postMessage({ type: "run", id, code: code(cell), name: `cell ${cell.index}`, quiet, needs });
+      const name = `cell ${cell.index}`;
+      worker.postMessage({ type: "run", id, code: code(cell), name, quiet, needs, edited: changed });
     });
   }
 
   function preload() {
     if (preloaded) return;
     preloaded = true;
-    // The page's packages and modules first, then the others that an edit may import.
-    const page = cells[cells.length - 1].needs;
-    const others = packages.filter((name) => !page.includes(name));
-    worker.postMessage({ type: "preload", packages: page, imports, others });
+    worker.postMessage({ type: "preload", packages: cells[cells.length - 1].needs, imports });
   }
 
   // -- Outputs --------------------------------------------------------------------------------
@@ -310,8 +308,6 @@
     cells = found.cells;
     bytecode = found.bytecode;
     imports = found.imports;
-    // The packages in the order the cells first need them, then the others.
-    packages = [...new Set([...cells.flatMap((cell) => cell.needs), ...found.packages])];
     cells.forEach((cell) => {
       cell.output = element("div"); // replaced for cells the page shows
     });
