@@ -40,17 +40,13 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that uses the built site is marked `site`, one that uses the browser `browser` too:
-    `make check` runs neither (tests that build a site themselves carry the marker). The site's
-    and the mutation tests, which take seconds to a minute each, run first: the unit tests, quick
-    and many, then fill the time until both workers of `make test` are done."""
+    `make check` runs neither (tests that build a site themselves carry the marker)."""
     for item in items:
         uses = set(getattr(item, "fixturenames", ()))
         if "browser" in uses:
             item.add_marker(pytest.mark.browser)
         if uses & {"site", "browser"}:
             item.add_marker(pytest.mark.site)
-    slow = {"site", "mutation"}
-    items.sort(key=lambda item: not slow & {m.name for m in item.iter_markers()})
 
 
 @pytest.fixture(scope="session")
