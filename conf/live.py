@@ -103,7 +103,6 @@ def _page_cells(
         return
     content = json.loads(notebook.read_text(encoding="utf-8"))
     runtime = _ready()[0]
-    everything = _PACKAGES
     cells, needs, modules = [], set(CORE), []
     for index, cell in enumerate(content["cells"]):
         if cell["cell_type"] == "code":
@@ -112,11 +111,16 @@ def _page_cells(
             tags = sorted(cell.get("metadata", {}).get("tags", []))
             found = _NEEDS[0].cell(source)
             modules += _NEEDS[0].imported(source)
-            needs |= set(everything) if found is None else found
-            cell = {"index": index, "source": source, "tags": tags}
+            needs |= set(_PACKAGES) if found is None else found
+            # needs: this cell's and the ones above
             cells.append(
-                cell | {"needs": sorted(needs)}
-            )  # this cell's and the ones above
+                {
+                    "index": index,
+                    "source": source,
+                    "tags": tags,
+                    "needs": sorted(needs),
+                }
+            )
     if not cells:
         return
     target = Path(app.outdir) / "_static" / "live" / "cells" / f"{pagename}.json"
@@ -125,12 +129,7 @@ def _page_cells(
         p.stem.split("-", 1)[1] for p in runtime.glob("bytecode-*.zip")
     )
     imports = list(dict.fromkeys(modules))
-    page = {
-        "cells": cells,
-        "packages": everything,
-        "bytecode": bytecode,
-        "imports": imports,
-    }
+    page = {"cells": cells, "bytecode": bytecode, "imports": imports}
     text = json.dumps(page, indent=1, ensure_ascii=False) + "\n"
     target.write_text(text, "utf-8")
     # The builder's lists are restored after each page: these two files load on this page only.

@@ -15,8 +15,7 @@ let pyodide = null;
 let kernel = null;
 let ready = null;
 let withBytecode = new Set();
-const started = new Set(); // packages loaded or being loaded
-const loaded = new Set(); // packages loaded
+const loaded = new Set(); // packages loaded (loads run one at a time: none is half done)
 
 function progress(text) {
   self.postMessage({ type: "progress", text });
@@ -32,14 +31,12 @@ async function bytecode(name) {
 // their bytecode. Each package once.
 async function load(names, code) {
   const before = new Set(Object.keys(pyodide.loadedPackages));
-  const wanted = names.filter((name) => !started.has(name));
+  const wanted = names.filter((name) => !loaded.has(name));
   if (!wanted.length && code === null) return;
-  wanted.forEach((name) => started.add(name));
   const options = { messageCallback: () => {}, checkIntegrity: true };
   if (wanted.length) await pyodide.loadPackage(wanted, options);
   if (code !== null) await pyodide.loadPackagesFromImports(code, options);
   const added = Object.keys(pyodide.loadedPackages).filter((name) => !before.has(name));
-  [...wanted, ...added].forEach((name) => started.add(name));
   const archives = await Promise.all(added.filter((n) => withBytecode.has(n)).map(bytecode));
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   for (const archive of archives) {
@@ -98,7 +95,7 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ type: "loaded" });
       return;
     }
-    const missing = data.needs.filter((name) => !started.has(name) && heavy[name]);
+    const missing = data.needs.filter((name) => !loaded.has(name) && heavy[name]);
     if (missing.length) progress(`Loading ${missing.map((n) => heavy[n]).join(", ")}…`);
     await loadInTurn(data.needs, data.edited ? data.code : null);
     progress(data.quiet ? "" : "Running…");

@@ -96,16 +96,18 @@ def first_result(page: Page, url: str) -> float:
     return time.perf_counter() - start
 
 
-def measure(page: Page, url: str) -> tuple[float, list[tuple[int, float, float]]]:
-    """The first result; then, everything loaded, each later cell: (index, seconds, again)."""
+def measure(
+    page: Page, url: str
+) -> tuple[float, int, list[tuple[int, float, float]]]:
+    """The first result and the first cell's index; then, everything loaded, each later cell:
+    (index, seconds, again)."""
     first = first_result(page, url)
     page.wait_for_selector(
         ".live-bar[data-loaded=all]", state="attached", timeout=180_000
     )
-    later = []
-    for index in visible_cells(page)[1:]:
-        later.append((index, run_cell(page, index), run_cell(page, index)))
-    return first, later
+    shown = visible_cells(page)
+    later = [(i, run_cell(page, i), run_cell(page, i)) for i in shown[1:]]
+    return first, shown[0], later
 
 
 BARE = """async (base) => {
@@ -168,13 +170,6 @@ def first_needs(page_name: str, index: int) -> list[str]:
     return [name for name in needs if name not in OWN]
 
 
-def first_index(page: Page, url: str) -> int:
-    page.goto(url, wait_until="load")
-    page.locator(".live-toggle").click()
-    page.wait_for_selector(".live-run", state="attached")
-    return visible_cells(page)[0]
-
-
 def main() -> int:
     if not (SITE / "_static" / "live" / "pyodide-lock.json").is_file():
         sys.exit("build the site first: make html")
@@ -188,8 +183,8 @@ def main() -> int:
         for name in pages:
             context = offline_context(browser)  # a fresh cache: a first visit
             url = f"{base}/{name}.html"
-            first, later = once(context, measure, url)
-            needs = first_needs(name, once(context, first_index, url))
+            first, index, later = once(context, measure, url)
+            needs = first_needs(name, index)
             # The browser cache warm (the next visit): the floor, then live mode.
             bare = statistics.median(
                 once(context, bare_start, base) for _ in range(3)
